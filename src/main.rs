@@ -1,0 +1,203 @@
+//! The `plansift` command line: a thin layer over the library.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use plansift::document::{BlockKind, Document};
+use plansift::extract::{self, Input};
+use plansift::fetch;
+use plansift::limits::Limits;
+use plansift::pipeline::{self, RunOptions};
+use plansift::seeds::Location;
+
+/// Exit code: every council processed.
+const EXIT_OK: u8 = 0;
+/// Exit code: the run finished but at least one council failed.
+const EXIT_PARTIAL: u8 = 1;
+/// Exit code: the run could not be done at all (bad arguments, unreadable seed
+/// list, output not writable).
+const EXIT_FATAL: u8 = 2;
+
+/// Turns English councils' productivity plans into structured, classified data.
+#[derive(Debug, Parser)]
+#[command(name = "plansift", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Process every council of a seed list: one JSON record each, plus
+    /// records.jsonl and run.json.
+    Run(RunArgs),
+    /// Print one document's structured text.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Seed list CSV (columns id,name,url). Default: the sample corpus.
+    #[arg(long, value_name = "FILE")]
+    seeds: Option<PathBuf>,
+    /// Output folder for records, records.jsonl and run.json.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExtractArgs {
+    /// A file path or an http(s) URL.
+    #[arg(value_name = "FILE|URL")]
+    target: String,
+    /// Print the block list as JSON instead of readable text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct LimitArgs {
+    /// Seconds allowed to extract one document.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    time_limit: u64,
+    /// Largest document accepted, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_document_mib: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            time_per_document: std::time::Duration::from_secs(self.time_limit.max(1)),
+            max_document_bytes: self.max_document_mib.max(1) * 1024 * 1024,
+            ..Limits::default()
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Extract(args) => extract_one(args),
+    };
+    ExitCode::from(code)
+}
+
+/// The sample corpus's seed list: `corpus/councils.csv` under the current folder,
+/// else under the source tree plansift was built from.
+fn default_seeds() -> PathBuf {
+    let local = Path::new("corpus/councils.csv");
+    if local.exists() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/councils.csv")
+}
+
+fn run(args: RunArgs) -> u8 {
+    let options = RunOptions {
+        seeds: args.seeds.unwrap_or_else(default_seeds),
+        out_dir: args.out,
+        limits: args.limits.limits(),
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    match pipeline::run(&options) {
+        Ok(report) => {
+            for council in report.councils.iter().filter(|c| c.reason.is_some()) {
+                eprintln!("plansift: {}: {}", council.id, council.reason.as_deref().unwrap_or_default());
+            }
+            if !args.quiet {
+                eprintln!(
+                    "plansift: {} councils, {} ok, {} failed; records in {}",
+                    report.totals.councils,
+                    report.totals.ok,
+                    report.totals.failed,
+                    options.out_dir.display()
+                );
+            }
+            if report.totals.failed > 0 {
+                EXIT_PARTIAL
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(error) => {
+            eprintln!("plansift: {error}");
+            EXIT_FATAL
+        }
+    }
+}
+
+fn extract_one(args: ExtractArgs) -> u8 {
+    let limits = args.limits.limits();
+    let location = match Location::parse(&args.target, Path::new("")) {
+        Ok(location) => location,
+        Err(error) => {
+            eprintln!("plansift: {}: {error}", args.target);
+            return EXIT_FATAL;
+        }
+    };
+    let fetched = match fetch::fetch(&location, limits.max_document_bytes, limits.time_per_document) {
+        Ok(fetched) => fetched,
+        Err(error) => {
+            eprintln!("plansift: {error}");
+            return EXIT_FATAL;
+        }
+    };
+    let input =
+        Input { bytes: &fetched.bytes, content_type: fetched.content_type.as_deref(), name: Some(&fetched.final_url) };
+    let document = match extract::extract(&input, &limits) {
+        Ok(document) => document,
+        Err(error) => {
+            eprintln!("plansift: {}: {error}", args.target);
+            return EXIT_PARTIAL;
+        }
+    };
+    let output = if args.json { to_json(&document) } else { readable(&document) };
+    print!("{output}");
+    for warning in &document.warnings {
+        eprintln!("plansift: warning: {}", warning.message);
+    }
+    EXIT_OK
+}
+
+fn to_json(document: &Document) -> String {
+    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Headings as `#` lines, list items as `- `, table rows as `| `, a rule at each
+/// new page.
+fn readable(document: &Document) -> String {
+    let mut out = String::new();
+    let mut page = None;
+    for block in &document.blocks {
+        if block.page.is_some() && block.page != page {
+            page = block.page;
+            out.push_str(&format!("--- page {} ---\n\n", block.page.unwrap_or_default()));
+        }
+        match block.kind {
+            BlockKind::Heading => {
+                out.push_str(&"#".repeat(block.level.unwrap_or(1) as usize));
+                out.push(' ');
+            }
+            BlockKind::ListItem => out.push_str("- "),
+            BlockKind::TableRow => out.push_str("| "),
+            BlockKind::Paragraph => {}
+        }
+        out.push_str(&block.text);
+        out.push_str("\n\n");
+    }
+    out
+}

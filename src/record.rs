@@ -1,0 +1,121 @@
+//! The council record: the JSON document plansift writes for each council.
+//!
+//! Its shape is fixed by `schemas/council-record.schema.json`; every field here has
+//! its counterpart there, and [`SCHEMA_VERSION`] changes when the shape does.
+
+use serde::{Deserialize, Serialize};
+
+use crate::classify::{Evidence, Labels};
+use crate::document::{BlockKind, Warning};
+use crate::segment::Paragraph;
+
+/// Version of the record format, written into every record.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// Everything plansift knows about one council's plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouncilRecord {
+    /// [`SCHEMA_VERSION`] at the time of writing.
+    pub schema_version: String,
+    /// Which council this is.
+    pub council: Council,
+    /// Where the plan came from (the first part, for multi-part plans).
+    pub source: Source,
+    /// Facts about the document as a whole.
+    pub document: DocumentInfo,
+    /// The units of running text, in reading order.
+    pub paragraphs: Vec<ParagraphRecord>,
+    /// Problems that did not stop processing.
+    pub warnings: Vec<Warning>,
+}
+
+/// The council a record is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Council {
+    /// The seed list's slug.
+    pub id: String,
+    /// The council's name.
+    pub name: String,
+}
+
+/// Provenance of a fetched document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The URL asked for (a `file://` URL for local files).
+    pub url: String,
+    /// The URL the document was finally read from, after redirects and discovery.
+    pub final_url: String,
+    /// The format as detected from the bytes (`application/pdf`, `text/html`, `text/plain`).
+    pub content_type: String,
+    /// SHA-256 of the raw bytes, lowercase hex.
+    pub sha256: String,
+    /// Size of the raw bytes.
+    pub bytes: u64,
+    /// When the bytes were fetched or read, RFC 3339 UTC.
+    pub fetched_at: String,
+}
+
+/// Facts about the extracted document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInfo {
+    /// The document's title, where one was found.
+    pub title: Option<String>,
+    /// Page count for paged formats, else `null`.
+    pub pages: Option<u32>,
+}
+
+/// One unit of the plan with its labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParagraphRecord {
+    /// `p1`, `p2`, ... in reading order.
+    pub id: String,
+    /// `paragraph`, `list_item` or `table_row`.
+    pub kind: BlockKind,
+    /// The unit's text.
+    pub text: String,
+    /// 1-based page number in paged sources, else `null`.
+    pub page: Option<u32>,
+    /// The headings above the unit, outermost first.
+    pub section: Vec<String>,
+    /// Theme ids.
+    pub themes: Vec<String>,
+    /// Barrier-category ids.
+    pub barriers: Vec<String>,
+    /// Why each label was given.
+    pub evidence: Vec<Evidence>,
+}
+
+impl ParagraphRecord {
+    /// Joins a unit with its labels.
+    pub fn new(paragraph: Paragraph, labels: Labels) -> ParagraphRecord {
+        ParagraphRecord {
+            id: paragraph.id,
+            kind: paragraph.kind,
+            text: paragraph.text,
+            page: paragraph.page,
+            section: paragraph.section,
+            themes: labels.themes,
+            barriers: labels.barriers,
+            evidence: labels.evidence,
+        }
+    }
+}
+
+impl CouncilRecord {
+    /// The record as pretty-printed JSON with a trailing newline.
+    pub fn to_json_pretty(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// The record as one line of JSON (for `records.jsonl`).
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
