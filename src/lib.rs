@@ -9,7 +9,8 @@
 //! 4. [`segment`]: the units (paragraphs, list items, table rows) with ids and sections;
 //! 5. [`classify`]: themes and barrier categories with evidence;
 //! 6. [`record`]: the JSON record per council;
-//! 7. [`pipeline`]: all of it over a seed list, in parallel, isolated per council.
+//! 7. [`pipeline`]: all of it over a seed list, in parallel, isolated per council;
+//! 8. [`report`]: the records as an HTML page, CSV files and an SQLite database.
 
 pub mod atomic;
 pub mod classify;
@@ -20,5 +21,6 @@ pub mod figures;
 pub mod limits;
 pub mod pipeline;
 pub mod record;
+pub mod report;
 pub mod seeds;
 pub mod segment;

@@ -36,6 +36,22 @@ enum Command {
     Run(RunArgs),
     /// Print one document's structured text.
     Extract(ExtractArgs),
+    /// Build the report from a folder of records: index.html, CSV files and
+    /// plans.sqlite.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// Folder holding the council records (*.json) and run.json.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    records: PathBuf,
+    /// Folder to write the report into.
+    #[arg(long, value_name = "DIR", default_value = "out/report")]
+    out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,6 +106,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(args),
         Command::Extract(args) => extract_one(args),
+        Command::Report(args) => report(args),
     };
     ExitCode::from(code)
 }
@@ -130,6 +147,26 @@ fn run(args: RunArgs) -> u8 {
             } else {
                 EXIT_OK
             }
+        }
+        Err(error) => {
+            eprintln!("plansift: {error}");
+            EXIT_FATAL
+        }
+    }
+}
+
+fn report(args: ReportArgs) -> u8 {
+    match plansift::report::write(&args.records, &args.out) {
+        Ok(written) => {
+            if !args.quiet {
+                eprintln!(
+                    "plansift: report of {} councils ({} units) in {}",
+                    written.councils,
+                    written.paragraphs,
+                    args.out.display()
+                );
+            }
+            EXIT_OK
         }
         Err(error) => {
             eprintln!("plansift: {error}");
