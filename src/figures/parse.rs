@@ -310,7 +310,7 @@ impl Grammar {
             }
         })?;
         let digits = skip_space(chars, connector_end);
-        if digits >= chars.len() || !chars[digits].is_ascii_digit() || !starts_number(chars, digits) {
+        if digits >= chars.len() || !chars[digits].is_ascii_digit() {
             return None;
         }
         let high = scan_number(chars, digits);
@@ -670,4 +670,300 @@ fn group_decimal(value: f64) -> String {
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
     let whole: f64 = whole.parse().unwrap_or(0.0);
     format!("{}.{cents}", group_thousands(whole))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grammar() -> Grammar {
+        Grammar::new(FigureRules::embedded().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn find(text: &str) -> Vec<(String, FigureUnit, f64, Option<f64>)> {
+        let chars: Vec<char> = text.chars().collect();
+        grammar().find(&chars).into_iter().map(|f| (slice(&chars, f.start, f.end), f.unit, f.value, f.high)).collect()
+    }
+
+    fn one(text: &str) -> Found {
+        let chars: Vec<char> = text.chars().collect();
+        let found = grammar().find(&chars);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        found.into_iter().next().unwrap_or_else(|| unreachable!())
+    }
+
+    fn money(text: &str) -> (f64, Option<f64>) {
+        let figure = one(text);
+        assert_eq!(figure.unit, FigureUnit::Gbp, "{text}");
+        assert!(figure.flags.is_empty(), "{text}: {figure:?}");
+        (figure.value, figure.high)
+    }
+
+    #[test]
+    fn money_in_every_written_form_is_normalised_to_pounds() {
+        assert_eq!(money("our total spend is £14.8m, of which"), (14_800_000.0, None));
+        assert_eq!(money("costing £22.3k in total"), (22_300.0, None));
+        assert_eq!(money("spend of £3,203,453."), (3_203_453.0, None));
+        assert_eq!(money("a cumulative £1.4 million cashable efficiency"), (1_400_000.0, None));
+        assert_eq!(money("a £4 billion gap"), (4_000_000_000.0, None));
+        assert_eq!(money("a £4bn gap"), (4_000_000_000.0, None));
+        assert_eq!(money("threshold to £200k, and"), (200_000.0, None));
+        assert_eq!(money("a budget of £5M."), (5_000_000.0, None));
+        assert_eq!(money("fees of £3.50 each"), (3.5, None));
+        assert_eq!(money("fees of £ 12 each"), (12.0, None));
+    }
+
+    #[test]
+    fn ranges_keep_both_ends() {
+        assert_eq!(money("deliver between £250,000 - £500,000 per annum"), (250_000.0, Some(500_000.0)));
+        assert_eq!(money("a gap of £2-3m next year"), (2_000_000.0, Some(3_000_000.0)));
+        assert_eq!(money("a gap of £2m to £3.5m next year"), (2_000_000.0, Some(3_500_000.0)));
+        assert_eq!(money("between £1m and £2m"), (1_000_000.0, Some(2_000_000.0)));
+        let figure = one("deliver between £250,000 - £500,000 per annum cashable");
+        assert_eq!(figure.qualifiers, ["range", "per_annum"]);
+    }
+
+    #[test]
+    fn a_dash_between_an_amount_and_another_number_is_not_a_range() {
+        assert_eq!(
+            find("costs £22.3k - 31 agency staff"),
+            [
+                ("£22.3k".to_string(), FigureUnit::Gbp, 22_300.0, None),
+                ("31 agency staff".to_string(), FigureUnit::Count, 31.0, None)
+            ]
+        );
+        assert_eq!(find("from £5m - £2m")[0], ("£5m".to_string(), FigureUnit::Gbp, 5_000_000.0, None));
+    }
+
+    #[test]
+    fn qualifiers_next_to_a_figure_join_its_raw_text() {
+        let figure = one("Cumulative social value is now over £440 million.");
+        assert_eq!(figure.qualifiers, ["over"]);
+        assert_eq!((figure.start, figure.end), (31, 48));
+        assert_eq!(one("delivered approaching £3.9 million of benefits").qualifiers, ["approaching"]);
+        assert_eq!(one("reliant at circa 18% of the workforce").qualifiers, ["circa"]);
+        assert_eq!(one("spend around £2m per year").qualifiers, ["around", "per_annum"]);
+        assert_eq!(one("savings of up to £1.2m").qualifiers, ["up_to"]);
+        assert_eq!(one("a cumulative £1.4 million").qualifiers, ["cumulative"]);
+    }
+
+    #[test]
+    fn a_full_stop_among_thousands_is_flagged_not_guessed_silently() {
+        let figure = one("spend to end March 2024 has been £3,203.453. The number");
+        assert_eq!(figure.value, 3_203_453.0);
+        assert_eq!(figure.flags, [FLAG_AMBIGUOUS]);
+        let note = figure.note.unwrap_or_default();
+        assert!(note.contains("3,203,453") && note.contains("3,203.45"), "{note}");
+    }
+
+    #[test]
+    fn other_malformed_numbers_are_flagged() {
+        for text in ["£1,00,000 spent", "£1.234.567 spent", "£3.2035 spent", "£3,20 spent"] {
+            let figure = one(text);
+            assert_eq!(figure.flags, [FLAG_AMBIGUOUS], "{text}");
+            assert!(figure.note.is_some(), "{text}");
+        }
+        assert_eq!(one("£1,00,000 spent").value, 100_000.0);
+    }
+
+    #[test]
+    fn percentages_in_every_written_form() {
+        for (text, value) in [
+            ("just 0.19% of the total wage bill", 0.19),
+            ("just 0.19 per cent of the total wage bill", 0.19),
+            ("just 0.19 percent of the total wage bill", 0.19),
+            ("just 0.19\u{a0}per\u{a0}cent of it", 0.19),
+            ("We delivered 99% (£14.4m) of", 99.0),
+            ("a vacancy factor of 5%.", 5.0),
+        ] {
+            let found = find(text);
+            assert_eq!((found[0].1, found[0].2), (FigureUnit::Percent, value), "{text}");
+        }
+        assert_eq!(find("We delivered 99% (£14.4m) of")[1].2, 14_400_000.0);
+        assert_eq!(one("between 10 and 15 per cent").high, Some(15.0));
+        assert_eq!(one("a cut of 10-15% over").high, Some(15.0));
+        assert_eq!(one("a cut of 10% to 15% over").high, Some(15.0));
+    }
+
+    #[test]
+    fn counts_need_a_counted_noun() {
+        let figure = one("In total, 31 agency and consultancy staff members have been contracted");
+        assert_eq!((figure.value, figure.noun.as_deref()), (31.0, Some("agency and consultancy staff members")));
+        assert_eq!(one("we engage 18 agency workers").noun.as_deref(), Some("agency workers"));
+        assert_eq!(one("a reduction of 2,400 posts").value, 2_400.0);
+        assert_eq!(one("we funded 12.5 FTE posts").value, 12.5);
+        assert!(find("bringing back 5 Town Centre sites into use").is_empty());
+        assert!(find("over the last 6 years, our staff").is_empty());
+        assert!(find("it took 12 months for staff").is_empty());
+    }
+
+    #[test]
+    fn counts_after_a_lead_in() {
+        let figure = one("The number of agency workers more than 12 months placement is 18.");
+        assert_eq!((figure.value, figure.noun.as_deref()), (18.0, Some("agency workers")));
+        assert_eq!((figure.start, figure.end), (62, 64));
+        assert!(find("The number of agency workers is 2024/25 data.").is_empty());
+        assert!(find("The number of staff is growing. It was 18 last year.").is_empty());
+    }
+
+    #[test]
+    fn years_dates_sections_phones_lists_and_references_are_never_figures() {
+        for text in [
+            "Productivity plan 2024/2025",
+            "compared to 2013/14 and 2023/24 and 2024",
+            "In 2024 staff were consulted",
+            "2024 staff survey results",
+            "Cabinet 16th April 2024 staff report",
+            "On 16 April 2024 the Minister wrote to staff",
+            "2.1 Staff costs rose",
+            "2.1. The staff",
+            "1) staff restructure",
+            "1. Staff restructure",
+            "Call 01472 313131 staff line",
+            "Tel: 01472 313 131",
+            "Standing Order 25(2) applies",
+            "Standing Order 25 staff",
+            "See paragraph 4 staff",
+            "item 571, report PP/24/04 staff",
+            "Ward 5 staff",
+            "Item 571 Productivity Plan",
+            "see section 3.2 and appendix 4",
+            "between 2023-24 staff",
+        ] {
+            assert_eq!(find(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn spans_are_character_offsets() {
+        let text = "“Équipe” costs £1m — and 5% more";
+        let chars: Vec<char> = text.chars().collect();
+        let found = grammar().find(&chars);
+        assert_eq!(found.iter().map(|f| slice(&chars, f.start, f.end)).collect::<Vec<_>>(), ["£1m", "5%"]);
+        assert_eq!((found[0].start, found[0].end), (15, 18));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn grammar() -> Grammar {
+        Grammar::new(FigureRules::embedded().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn with_commas(digits: &str) -> String {
+        let mut out = String::new();
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(digit);
+        }
+        out
+    }
+
+    /// `units` hundredths scaled by ten to `exponent`, written with that many
+    /// decimal places trimmed of trailing zeros.
+    fn decimal(units: u64, places: usize) -> String {
+        let text = format!("{units:0>width$}", width = places + 1);
+        let (whole, fraction) = text.split_at(text.len() - places);
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.is_empty() {
+            with_commas(whole)
+        } else {
+            format!("{}.{fraction}", with_commas(whole))
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= b.abs() * 1e-12
+    }
+
+    const CONTEXT: &str = "[a-zA-Z ,;()]{0,20}";
+
+    proptest! {
+        #[test]
+        fn money_round_trips_in_many_styles(
+            pence in 0u64..100_000_000_000_000,
+            style in 0usize..8,
+            space in prop::sample::select(vec!["", " ", "\u{a0}"]),
+            before in CONTEXT,
+            after in CONTEXT,
+        ) {
+            let pounds = pence as f64 / 100.0;
+            let (written, expected) = match style {
+                0 => (format!("£{}", pence / 100), (pence / 100) as f64),
+                1 => (format!("£{}", with_commas(&(pence / 100).to_string())), (pence / 100) as f64),
+                2 => (format!("£{}", decimal(pence, 2)), pounds),
+                3 => (format!("£{}m", decimal(pence / 10_000, 4)), (pence / 10_000) as f64 * 100.0),
+                4 => (format!("£{}{space}million", decimal(pence / 100_000, 3)), (pence / 100_000) as f64 * 1_000.0),
+                5 => (format!("£{}k", decimal(pence / 10, 1)), (pence / 10) as f64 * 100.0),
+                6 => (format!("£{}bn", decimal(pence / 100_000_000, 0)), (pence / 100_000_000) as f64 * 1e9),
+                _ => (format!("£{space}{}{space}billion", decimal(pence / 1_000_000, 2)), (pence / 1_000_000) as f64 * 1e7),
+            };
+            let text = format!("{before} {written} {after}");
+            let chars: Vec<char> = text.chars().collect();
+            let found = grammar().find(&chars);
+            let money: Vec<&Found> = found.iter().filter(|f| f.unit == FigureUnit::Gbp).collect();
+            prop_assert_eq!(money.len(), 1, "{}: {:?}", text, found);
+            prop_assert!(close(money[0].value, expected), "{}: {} != {}", text, money[0].value, expected);
+            prop_assert!(money[0].flags.is_empty(), "{}: {:?}", text, money[0]);
+            prop_assert!(slice(&chars, money[0].start, money[0].end).contains(written.trim_end()));
+        }
+
+        #[test]
+        fn percentages_round_trip(
+            hundredths in 0u64..10_000_000,
+            suffix in prop::sample::select(vec!["%", " %", " per cent", " percent", "\u{a0}per cent", " Per Cent"]),
+            before in CONTEXT,
+            after in "[a-zA-Z ,;]{0,20}",
+        ) {
+            let written = format!("{}{suffix}", decimal(hundredths, 2));
+            let text = format!("{before} {written} {after}");
+            let chars: Vec<char> = text.chars().collect();
+            let found = grammar().find(&chars);
+            prop_assert_eq!(found.len(), 1, "{}: {:?}", text, found);
+            prop_assert_eq!(found[0].unit, FigureUnit::Percent);
+            prop_assert!(close(found[0].value, hundredths as f64 / 100.0), "{}: {}", text, found[0].value);
+            prop_assert_eq!(slice(&chars, found[0].start, found[0].end), written);
+        }
+
+        #[test]
+        fn money_ranges_round_trip(low in 1u64..1_000_000, extra in 1u64..1_000_000, dash in prop::sample::select(vec!["-", " - ", "–", " – ", " to "])) {
+            let text = format!("between £{} {dash} £{} a year", with_commas(&low.to_string()), with_commas(&(low + extra).to_string()));
+            let text = text.replace("  ", " ");
+            let chars: Vec<char> = text.chars().collect();
+            let found = grammar().find(&chars);
+            prop_assert_eq!(found.len(), 1, "{}: {:?}", text, found);
+            prop_assert_eq!((found[0].value, found[0].high), (low as f64, Some((low + extra) as f64)));
+        }
+
+        #[test]
+        fn no_panic_and_spans_hold_on_figure_like_text(text in "[0-9£%.,:/()\\- a-zA-Z\u{a0}–]{0,80}") {
+            check_invariants(&text)?;
+        }
+
+        #[test]
+        fn no_panic_on_any_string(text in any::<String>()) {
+            check_invariants(&text)?;
+        }
+    }
+
+    fn check_invariants(text: &str) -> Result<(), TestCaseError> {
+        let chars: Vec<char> = text.chars().collect();
+        let found = grammar().find(&chars);
+        let mut previous_end = 0;
+        for figure in &found {
+            prop_assert!(figure.start < figure.end && figure.end <= chars.len(), "{:?}", figure);
+            prop_assert!(figure.start >= previous_end, "overlap in {:?}: {:?}", text, found);
+            prop_assert!(figure.value.is_finite() && figure.value >= 0.0);
+            prop_assert!(figure.high.is_none_or(|h| h > figure.value));
+            prop_assert_eq!(figure.flags.is_empty(), figure.note.is_none());
+            prop_assert!(chars[figure.start..figure.end].iter().any(char::is_ascii_digit));
+            previous_end = figure.end;
+        }
+        Ok(())
+    }
 }
