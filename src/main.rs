@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use plansift::document::{BlockKind, Document};
 use plansift::extract::{self, Input};
 use plansift::fetch;
+use plansift::figures::{self, Figure};
 use plansift::limits::Limits;
 use plansift::pipeline::{self, RunOptions};
 use plansift::seeds::Location;
@@ -74,7 +75,7 @@ struct ExtractArgs {
     /// A file path or an http(s) URL.
     #[arg(value_name = "FILE|URL")]
     target: String,
-    /// Print the block list as JSON instead of readable text.
+    /// Print the block list and the figures found in it as JSON instead of readable text.
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -200,7 +201,17 @@ fn extract_one(args: ExtractArgs) -> u8 {
             return EXIT_PARTIAL;
         }
     };
-    let output = if args.json { to_json(&document) } else { readable(&document) };
+    let output = if args.json {
+        match figures::find_figures(&plansift::segment::segment(std::slice::from_ref(&document))) {
+            Ok(figures) => to_json(&document, &figures),
+            Err(error) => {
+                eprintln!("plansift: {error}");
+                return EXIT_FATAL;
+            }
+        }
+    } else {
+        readable(&document)
+    };
     print!("{output}");
     for warning in &document.warnings {
         eprintln!("plansift: warning: {}", warning.message);
@@ -208,8 +219,17 @@ fn extract_one(args: ExtractArgs) -> u8 {
     EXIT_OK
 }
 
-fn to_json(document: &Document) -> String {
-    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+/// `extract --json` output: the document's fields (blocks included) and the
+/// figures of its text blocks, with paragraph ids as in the record.
+#[derive(serde::Serialize)]
+struct ExtractOutput<'a> {
+    #[serde(flatten)]
+    document: &'a Document,
+    figures: &'a [Figure],
+}
+
+fn to_json(document: &Document, figures: &[Figure]) -> String {
+    let mut text = serde_json::to_string_pretty(&ExtractOutput { document, figures }).unwrap_or_default();
     text.push('\n');
     text
 }

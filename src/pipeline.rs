@@ -20,6 +20,7 @@ use crate::classify::Labels;
 use crate::document::Document;
 use crate::extract::{self, ExtractError, Input};
 use crate::fetch::{self, FetchError, Fetched};
+use crate::figures::{self, RulesError};
 use crate::limits::Limits;
 use crate::record::{Council, CouncilRecord, DocumentInfo, ParagraphRecord, Source, SCHEMA_VERSION};
 use crate::seeds::{self, Seed, SeedError};
@@ -160,6 +161,9 @@ pub enum CouncilError {
         /// The panic message.
         message: String,
     },
+    /// The embedded figure rules are unusable (a build defect, reported per council).
+    #[error(transparent)]
+    FigureRules(#[from] RulesError),
     /// The record could not be written.
     #[error("cannot write record {path}: {source}")]
     Write {
@@ -284,6 +288,7 @@ pub fn build_record(seed: &Seed, limits: &Limits, timings: &mut Timings) -> Resu
         documents.push(document);
     }
     let units = segment::segment(&documents);
+    let figures = figures::find_figures(&units)?;
     let first_fetch = &fetched_parts[0];
     let first_document = &documents[0];
     let paragraphs = units.into_iter().map(|unit| ParagraphRecord::new(unit, Labels::default())).collect();
@@ -297,6 +302,7 @@ pub fn build_record(seed: &Seed, limits: &Limits, timings: &mut Timings) -> Resu
         source: source_of(first_fetch),
         document: DocumentInfo { title: first_document.title.clone(), pages: first_document.pages },
         paragraphs,
+        figures,
         warnings,
     })
 }

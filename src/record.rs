@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{Evidence, Labels};
 use crate::document::{BlockKind, Warning};
+use crate::figures::Figure;
 use crate::segment::Paragraph;
 
 /// Version of the record format, written into every record.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Everything plansift knows about one council's plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,9 @@ pub struct CouncilRecord {
     pub document: DocumentInfo,
     /// The units of running text, in reading order.
     pub paragraphs: Vec<ParagraphRecord>,
+    /// The amounts, percentages and counts the plan states, in reading order, each
+    /// naming the paragraph it stands in.
+    pub figures: Vec<Figure>,
     /// Problems that did not stop processing.
     pub warnings: Vec<Warning>,
 }
