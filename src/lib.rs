@@ -9,11 +9,13 @@
 //! 4. [`segment`]: the units (paragraphs, list items, table rows) with ids and sections;
 //! 5. [`classify`]: themes and barrier categories with evidence;
 //! 6. [`record`]: the JSON record per council;
-//! 7. [`pipeline`]: all of it over a seed list, in parallel, isolated per council.
+//! 7. [`pipeline`]: all of it over a seed list, in parallel, isolated per council;
+//! 8. [`eval`]: records scored against a hand-labelled gold file.
 
 pub mod atomic;
 pub mod classify;
 pub mod document;
+pub mod eval;
 pub mod extract;
 pub mod fetch;
 pub mod figures;
