@@ -223,8 +223,10 @@ impl Classifier {
         let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
         let mut lead_in: Option<(usize, Vec<(usize, Vec<Evidence>)>, Vec<String>)> = None;
         let mut out = Vec::with_capacity(units.len());
+        let candidates: Vec<bool> = units.iter().map(|unit| tracker.is_candidate(unit)).collect();
         for (i, unit) in units.iter().enumerate() {
-            let placement = tracker.place(unit);
+            let neighbour = (i > 0 && candidates[i - 1]) || candidates.get(i + 1).copied().unwrap_or(false);
+            let placement = tracker.place(unit, candidates[i], neighbour);
             if placement.is_pseudo_heading {
                 lead_in = None;
                 out.push(Labels::default());
@@ -267,7 +269,7 @@ impl Classifier {
             for (label, evidence) in &content[i].labels {
                 found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
             }
-            if is_lead_in(unit.text) {
+            if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {
                 let own: Vec<(usize, Vec<Evidence>)> = content[i]
                     .labels
                     .iter()
@@ -320,6 +322,12 @@ fn is_lead_in(text: &str) -> bool {
     let trimmed = text.trim_end();
     let trimmed = trimmed.strip_suffix('-').unwrap_or(trimmed).trim_end();
     trimmed.ends_with(':')
+}
+
+/// Whether a lead-in is short enough that its themes describe the list after it
+/// (a long sentence ending in a colon says more than its list).
+fn lead_in_is_short(text: &str, max_words: usize) -> bool {
+    text.split_whitespace().count() <= max_words
 }
 
 #[cfg(test)]

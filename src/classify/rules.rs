@@ -167,6 +167,9 @@ pub struct Settings {
     /// Whether list items after a lead-in line ending in ':' inherit the lead-in's content themes.
     #[serde(default = "default_true")]
     pub lead_in_inheritance: bool,
+    /// The most words a lead-in may have for its list to inherit its themes.
+    #[serde(default = "default_lead_in_words")]
+    pub lead_in_max_words: usize,
     /// Whether a short unit that reads as a heading (matches a heading rule, ends
     /// without a full stop) opens a section for the units after it, for documents
     /// whose headings were extracted as list items or paragraphs.
@@ -183,6 +186,7 @@ impl Default for Settings {
             threshold: default_threshold(),
             fallback_category: default_fallback(),
             lead_in_inheritance: true,
+            lead_in_max_words: default_lead_in_words(),
             pseudo_headings: true,
             pseudo_heading_max_words: default_pseudo_words(),
         }
@@ -197,6 +201,9 @@ fn default_fallback() -> String {
 }
 fn default_true() -> bool {
     true
+}
+fn default_lead_in_words() -> usize {
+    12
 }
 fn default_pseudo_words() -> usize {
     25
