@@ -11,10 +11,12 @@
 //! 6. [`record`]: the JSON record per council;
 //! 7. [`pipeline`]: all of it over a seed list, in parallel, isolated per council;
 //! 8. [`report`]: the records as an HTML page, CSV files and an SQLite database.
+//! 9. [`eval`]: records scored against a hand-labelled gold file.
 
 pub mod atomic;
 pub mod classify;
 pub mod document;
+pub mod eval;
 pub mod extract;
 pub mod fetch;
 pub mod figures;

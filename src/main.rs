@@ -3,10 +3,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use plansift::classify::{Classifier, Rules};
 use plansift::document::{BlockKind, Document};
+use plansift::eval;
 use plansift::extract::{self, Input};
 use plansift::fetch;
 use plansift::figures::{self, Figure};
@@ -40,6 +43,9 @@ enum Command {
     /// Build the report from a folder of records: index.html, CSV files and
     /// plans.sqlite.
     Report(ReportArgs),
+    /// Score records against a hand-labelled gold file: per-label precision,
+    /// recall and F1, micro and macro averages, most frequent confusions.
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +62,22 @@ struct ReportArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct EvalArgs {
+    /// Gold units, JSON Lines ({"doc", "text", "themes", "barriers"}).
+    #[arg(long, value_name = "FILE")]
+    gold: PathBuf,
+    /// Folder of <doc>.json records (a `run` output folder).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    records: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// How many confusions to list per kind.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    confusions: usize,
+}
+
+#[derive(Debug, clap::Args)]
 struct RunArgs {
     /// Seed list CSV (columns id,name,url). Default: the sample corpus.
     #[arg(long, value_name = "FILE")]
@@ -66,6 +88,9 @@ struct RunArgs {
     /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
+    /// Classification rules (TOML) to use instead of the built-in rules/classify.toml.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -108,6 +133,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Extract(args) => extract_one(args),
         Command::Report(args) => report(args),
+        Command::Eval(args) => evaluate(args),
     };
     ExitCode::from(code)
 }
@@ -123,7 +149,19 @@ fn default_seeds() -> PathBuf {
 }
 
 fn run(args: RunArgs) -> u8 {
+    let rules = match &args.rules {
+        Some(path) => Rules::from_path(path),
+        None => Rules::builtin(),
+    };
+    let classifier = match rules.and_then(Classifier::new) {
+        Ok(classifier) => Arc::new(classifier),
+        Err(error) => {
+            eprintln!("plansift: {error}");
+            return EXIT_FATAL;
+        }
+    };
     let options = RunOptions {
+        classifier,
         seeds: args.seeds.unwrap_or_else(default_seeds),
         out_dir: args.out,
         limits: args.limits.limits(),
@@ -174,6 +212,30 @@ fn report(args: ReportArgs) -> u8 {
             EXIT_FATAL
         }
     }
+}
+
+fn evaluate(args: EvalArgs) -> u8 {
+    let gold = match eval::read_gold(&args.gold) {
+        Ok(gold) => gold,
+        Err(error) => {
+            eprintln!("plansift: {error}");
+            return EXIT_FATAL;
+        }
+    };
+    let records = match eval::read_records(&args.records) {
+        Ok(records) => records,
+        Err(error) => {
+            eprintln!("plansift: {error}");
+            return EXIT_FATAL;
+        }
+    };
+    let report = eval::evaluate(&gold, &records, args.confusions);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        print!("{}", report.to_text());
+    }
+    EXIT_OK
 }
 
 fn extract_one(args: ExtractArgs) -> u8 {

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -16,13 +17,13 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::atomic;
-use crate::classify::Labels;
+use crate::classify::{Classifier, UnitRef};
 use crate::document::Document;
 use crate::extract::{self, ExtractError, Input};
 use crate::fetch::{self, FetchError, Fetched};
 use crate::figures::{self, RulesError};
 use crate::limits::Limits;
-use crate::record::{Council, CouncilRecord, DocumentInfo, ParagraphRecord, Source, SCHEMA_VERSION};
+use crate::record::{Council, CouncilRecord, DocumentInfo, ParagraphRecord, Source, Summary, SCHEMA_VERSION};
 use crate::seeds::{self, Seed, SeedError};
 use crate::segment;
 
@@ -37,6 +38,8 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// The compiled classification rules.
+    pub classifier: Arc<Classifier>,
 }
 
 /// Whether a council's record was produced in this run.
@@ -239,7 +242,7 @@ fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
 fn process_and_write(seed: &Seed, options: &RunOptions) -> (CouncilOutcome, Option<CouncilRecord>) {
     let started = Instant::now();
     let mut timings = Timings::default();
-    let result = build_record(seed, &options.limits, &mut timings).and_then(|record| {
+    let result = build_record(seed, &options.limits, &options.classifier, &mut timings).and_then(|record| {
         let file = format!("{}.json", seed.id);
         let path = options.out_dir.join(&file);
         atomic::write(&path, record.to_json_pretty().as_bytes())
@@ -274,7 +277,12 @@ fn process_and_write(seed: &Seed, options: &RunOptions) -> (CouncilOutcome, Opti
 }
 
 /// Fetches, extracts, segments and classifies one council's plan.
-pub fn build_record(seed: &Seed, limits: &Limits, timings: &mut Timings) -> Result<CouncilRecord, CouncilError> {
+pub fn build_record(
+    seed: &Seed,
+    limits: &Limits,
+    classifier: &Classifier,
+    timings: &mut Timings,
+) -> Result<CouncilRecord, CouncilError> {
     let mut fetched_parts = Vec::with_capacity(seed.locations.len());
     let mut documents = Vec::with_capacity(seed.locations.len());
     for location in &seed.locations {
@@ -291,7 +299,14 @@ pub fn build_record(seed: &Seed, limits: &Limits, timings: &mut Timings) -> Resu
     let figures = figures::find_figures(&units)?;
     let first_fetch = &fetched_parts[0];
     let first_document = &documents[0];
-    let paragraphs = units.into_iter().map(|unit| ParagraphRecord::new(unit, Labels::default())).collect();
+    let refs: Vec<UnitRef<'_>> = units
+        .iter()
+        .map(|unit| UnitRef { id: &unit.id, text: &unit.text, kind: unit.kind, section: &unit.section })
+        .collect();
+    let labels = classifier.classify(&refs);
+    let paragraphs: Vec<ParagraphRecord> =
+        units.into_iter().zip(labels).map(|(unit, labels)| ParagraphRecord::new(unit, labels)).collect();
+    let summary = Summary::of(&paragraphs, classifier.category_ids());
     let mut warnings = Vec::new();
     for document in &documents {
         warnings.extend(document.warnings.iter().cloned());
@@ -303,6 +318,7 @@ pub fn build_record(seed: &Seed, limits: &Limits, timings: &mut Timings) -> Resu
         document: DocumentInfo { title: first_document.title.clone(), pages: first_document.pages },
         paragraphs,
         figures,
+        summary,
         warnings,
     })
 }

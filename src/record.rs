@@ -3,9 +3,11 @@
 //! Its shape is fixed by `schemas/council-record.schema.json`; every field here has
 //! its counterpart there, and [`SCHEMA_VERSION`] changes when the shape does.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{Evidence, Labels};
+use crate::classify::{Evidence, Labels, THEMES};
 use crate::document::{BlockKind, Warning};
 use crate::figures::Figure;
 use crate::segment::Paragraph;
@@ -30,6 +32,8 @@ pub struct CouncilRecord {
     /// The amounts, percentages and counts the plan states, in reading order, each
     /// naming the paragraph it stands in.
     pub figures: Vec<Figure>,
+    /// Counts over the labelled units, for readers who want the plan at a glance.
+    pub summary: Summary,
     /// Problems that did not stop processing.
     pub warnings: Vec<Warning>,
 }
@@ -92,6 +96,35 @@ pub struct ParagraphRecord {
     pub barriers: Vec<String>,
     /// Why each label was given.
     pub evidence: Vec<Evidence>,
+}
+
+/// Label counts over a record's units.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// For every theme id, how many units carry it.
+    pub themes: BTreeMap<String, usize>,
+    /// For every barrier-category id of the rules in use, the ids of the units raising it, in reading order.
+    pub barriers: BTreeMap<String, Vec<String>>,
+}
+
+impl Summary {
+    /// Counts `paragraphs`; every theme and every id of `categories` gets an entry, even when zero.
+    pub fn of(paragraphs: &[ParagraphRecord], categories: &[String]) -> Summary {
+        let mut summary = Summary {
+            themes: THEMES.iter().map(|t| (t.to_string(), 0)).collect(),
+            barriers: categories.iter().map(|c| (c.clone(), Vec::new())).collect(),
+        };
+        for paragraph in paragraphs {
+            for theme in &paragraph.themes {
+                *summary.themes.entry(theme.clone()).or_default() += 1;
+            }
+            for category in &paragraph.barriers {
+                summary.barriers.entry(category.clone()).or_default().push(paragraph.id.clone());
+            }
+        }
+        summary
+    }
 }
 
 impl ParagraphRecord {

@@ -35,6 +35,7 @@ fn run_corpus() -> (tempfile::TempDir, Vec<Value>) {
         out_dir: out.path().to_path_buf(),
         limits: Limits::default(),
         progress: false,
+        classifier: std::sync::Arc::new(plansift::classify::Classifier::builtin().unwrap_or_else(|e| panic!("{e}"))),
     };
     let report = pipeline::run(&options).unwrap_or_else(|e| panic!("run: {e}"));
     assert_eq!(report.totals.failed, 0, "{:?}", report.councils);

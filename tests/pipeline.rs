@@ -33,7 +33,9 @@ fn sample_corpus_gives_five_valid_records() {
     let lines = fs::read_to_string(out.path().join("records.jsonl")).unwrap();
     let ids: Vec<String> = lines
         .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["council"]["id"].as_str().unwrap().to_string())
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["council"]["id"].as_str().unwrap().to_string()
+        })
         .collect();
     assert_eq!(ids, SAMPLE_IDS, "records.jsonl holds every record once, in seed order");
 
@@ -47,8 +49,11 @@ fn sample_corpus_gives_five_valid_records() {
 fn bad_documents_fail_alone_with_reasons_and_partial_exit_code() {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(crate_root().join("corpus/documents/ashfield.pdf"), dir.path().join("good.pdf")).unwrap();
-    fs::write(dir.path().join("dead-link.pdf"), "<!DOCTYPE html><html><title>Page not found</title><body>404</body></html>")
-        .unwrap();
+    fs::write(
+        dir.path().join("dead-link.pdf"),
+        "<!DOCTYPE html><html><title>Page not found</title><body>404</body></html>",
+    )
+    .unwrap();
     let ashfield = fs::read(crate_root().join("corpus/documents/ashfield.pdf")).unwrap();
     fs::write(dir.path().join("truncated.pdf"), &ashfield[..ashfield.len() / 10]).unwrap();
     fs::write(dir.path().join("empty.html"), "").unwrap();

@@ -1,7 +1,30 @@
 //! Classification: which of the letter's themes each unit answers and which
 //! barrier categories it raises, with the evidence for every label.
+//!
+//! The rules are data ([`rules`]); they are compiled once into matchers
+//! ([`engine`]). A unit's themes are the theme of its section ([`sections`]: the
+//! nearest heading a heading rule maps) plus the themes its own content scores;
+//! barrier categories come from the content of units with the `barriers` theme,
+//! `other` (the configured fallback) when none reaches its threshold. Units are
+//! scored in parallel; the result does not depend on the number of threads.
 
+pub mod engine;
+pub mod pattern;
+pub mod rules;
+pub mod sections;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::document::BlockKind;
+use engine::{Hit, Matcher, Source};
+pub use rules::{Rules, RulesError, THEMES};
+use sections::{HeadingMatch, SectionTracker};
+
+/// The evidence rule id written for a fallback barrier category.
+pub const FALLBACK_RULE: &str = "settings.fallback_category";
 
 /// The labels of one unit and why it has them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,4 +52,283 @@ pub struct Evidence {
     /// The heading that set the label, when it came from the section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
+    /// The id of the lead-in unit (a line ending in ':') whose content gave this
+    /// list item the label; `rule` and `spans` then refer to that unit's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_in: Option<String>,
 }
+
+/// What the classifier needs to know about a unit.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitRef<'a> {
+    /// The unit's id (`p1`, ...), used in lead-in evidence.
+    pub id: &'a str,
+    /// The unit's text.
+    pub text: &'a str,
+    /// Paragraph, list item or table row.
+    pub kind: BlockKind,
+    /// The headings above it, outermost first.
+    pub section: &'a [String],
+}
+
+/// The content scores of one unit: for every label reached, the rules that hit.
+#[derive(Debug, Clone, Default)]
+struct ContentLabels {
+    /// (label index, evidence) for every label that reached its threshold, by label index.
+    labels: Vec<(usize, Vec<Evidence>)>,
+}
+
+/// Rules compiled for classification. Build once, share between threads.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    rules: Rules,
+    /// Themes, then categories: the label index space.
+    labels: Vec<String>,
+    thresholds: Vec<f64>,
+    content: Matcher,
+    content_rules: usize,
+    rule_labels: Vec<Vec<usize>>,
+    exclusion_labels: Vec<Vec<usize>>,
+    headings: Matcher,
+    fallback: usize,
+    barriers_theme: usize,
+}
+
+impl Classifier {
+    /// Compiles validated rules.
+    pub fn new(rules: Rules) -> Result<Classifier, RulesError> {
+        let file = &rules.file;
+        let mut labels: Vec<String> = THEMES.iter().map(|t| t.to_string()).collect();
+        labels.extend(rules.category_ids());
+        let index: HashMap<&str, usize> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
+        let lookup = |rule: &str, label: &str| {
+            index
+                .get(label)
+                .copied()
+                .ok_or_else(|| RulesError::UnknownLabel { rule: rule.to_string(), label: label.to_string() })
+        };
+        let mut sources: Vec<Source<'_>> = Vec::new();
+        let mut rule_labels = Vec::new();
+        for rule in &file.rules {
+            sources.push(Source { id: &rule.id, phrases: &rule.phrases, regexes: &rule.regexes });
+            rule_labels.push(rule.labels.iter().map(|l| lookup(&rule.id, l)).collect::<Result<Vec<_>, _>>()?);
+        }
+        let mut exclusion_labels = Vec::new();
+        for exclusion in &file.exclusions {
+            sources.push(Source { id: &exclusion.id, phrases: &exclusion.phrases, regexes: &exclusion.regexes });
+            exclusion_labels
+                .push(exclusion.labels.iter().map(|l| lookup(&exclusion.id, l)).collect::<Result<Vec<_>, _>>()?);
+        }
+        let content = Matcher::new(&sources)?;
+        let heading_sources: Vec<Source<'_>> =
+            file.headings.iter().map(|h| Source { id: &h.id, phrases: &h.phrases, regexes: &h.regexes }).collect();
+        let headings = Matcher::new(&heading_sources)?;
+        let thresholds = labels.iter().map(|l| rules.threshold(l)).collect();
+        let fallback = lookup("settings.fallback_category", &file.settings.fallback_category)?;
+        let barriers_theme = lookup("themes", rules::BARRIERS_THEME)?;
+        Ok(Classifier {
+            content_rules: file.rules.len(),
+            rules,
+            labels,
+            thresholds,
+            content,
+            rule_labels,
+            exclusion_labels,
+            headings,
+            fallback,
+            barriers_theme,
+        })
+    }
+
+    /// The classifier for the rules shipped with plansift.
+    pub fn builtin() -> Result<Classifier, RulesError> {
+        Classifier::new(Rules::builtin()?)
+    }
+
+    /// The rules this classifier was built from.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Barrier-category ids in output order.
+    pub fn category_ids(&self) -> &[String] {
+        &self.labels[THEMES.len()..]
+    }
+
+    /// The heading rule a heading matches, if any (the first in file order).
+    pub fn match_heading(&self, heading: &str) -> Option<HeadingMatch> {
+        let rule = self.headings.find(heading).into_iter().map(|hit| hit.rule).min()?;
+        let def = &self.rules.file.headings[rule];
+        Some(HeadingMatch { rule: def.id.clone(), themes: def.themes.clone() })
+    }
+
+    /// Labels from a unit's own text alone (no section, no lead-in).
+    fn score_content(&self, text: &str) -> ContentLabels {
+        let hits = self.content.find(text);
+        let exclusions: Vec<&Hit> = hits.iter().filter(|h| h.rule >= self.content_rules).collect();
+        let mut scores = vec![0.0f64; self.labels.len()];
+        let mut by_rule: Vec<(usize, Vec<[usize; 2]>)> = Vec::new();
+        for hit in hits.iter().filter(|h| h.rule < self.content_rules) {
+            let labels = &self.rule_labels[hit.rule];
+            let excluded = exclusions.iter().any(|ex| {
+                let limited_to = &self.exclusion_labels[ex.rule - self.content_rules];
+                let applies = limited_to.is_empty() || limited_to.iter().any(|l| labels.contains(l));
+                applies && ex.start <= hit.start && hit.end <= ex.end
+            });
+            if excluded {
+                continue;
+            }
+            match by_rule.last_mut() {
+                Some((rule, spans)) if *rule == hit.rule => spans.push([hit.start, hit.end]),
+                _ => by_rule.push((hit.rule, vec![[hit.start, hit.end]])),
+            }
+        }
+        for (rule, _) in &by_rule {
+            let weight = self.rules.file.rules[*rule].weight;
+            for &label in &self.rule_labels[*rule] {
+                scores[label] += weight;
+            }
+        }
+        let mut labels = Vec::new();
+        for (label, score) in scores.iter().enumerate() {
+            if *score + 1e-9 < self.thresholds[label] {
+                continue;
+            }
+            let evidence = by_rule
+                .iter()
+                .filter(|(rule, _)| {
+                    self.rules.file.rules[*rule].weight > 0.0 && self.rule_labels[*rule].contains(&label)
+                })
+                .map(|(rule, spans)| Evidence {
+                    label: self.labels[label].clone(),
+                    rule: self.rules.file.rules[*rule].id.clone(),
+                    spans: spans.clone(),
+                    heading: None,
+                    lead_in: None,
+                })
+                .collect();
+            labels.push((label, evidence));
+        }
+        ContentLabels { labels }
+    }
+
+    /// Classifies the units of one document (or one council's plan), in order.
+    ///
+    /// Content is scored in parallel on the current rayon pool; sections and
+    /// lead-ins are then applied in order. The output is the same whatever the
+    /// number of threads.
+    pub fn classify(&self, units: &[UnitRef<'_>]) -> Vec<Labels> {
+        let content: Vec<ContentLabels> = units.par_iter().map(|unit| self.score_content(unit.text)).collect();
+        let settings = &self.rules.file.settings;
+        let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
+        let mut lead_in: Option<(usize, Vec<(usize, Vec<Evidence>)>, Vec<String>)> = None;
+        let mut out = Vec::with_capacity(units.len());
+        let candidates: Vec<bool> = units.iter().map(|unit| tracker.is_candidate(unit)).collect();
+        for (i, unit) in units.iter().enumerate() {
+            let neighbour = (i > 0 && candidates[i - 1]) || candidates.get(i + 1).copied().unwrap_or(false);
+            let placement = tracker.place(unit, candidates[i], neighbour);
+            if placement.is_pseudo_heading {
+                lead_in = None;
+                out.push(Labels::default());
+                continue;
+            }
+            // label index -> evidence
+            let mut found: Vec<Option<Vec<Evidence>>> = vec![None; self.labels.len()];
+            if let Some(section) = &placement.section {
+                for theme in &section.themes {
+                    if let Some(index) = self.labels.iter().position(|l| l == theme) {
+                        found[index].get_or_insert_with(Vec::new).push(Evidence {
+                            label: theme.clone(),
+                            rule: section.rule.clone(),
+                            spans: Vec::new(),
+                            heading: Some(section.heading.clone()),
+                            lead_in: None,
+                        });
+                    }
+                }
+            }
+            let continues_lead_in = settings.lead_in_inheritance
+                && unit.kind == BlockKind::ListItem
+                && lead_in.as_ref().is_some_and(|(_, _, section)| section.as_slice() == unit.section);
+            if !continues_lead_in {
+                lead_in = None;
+            }
+            if let Some((from, inherited, _)) = &lead_in {
+                for (label, evidence) in inherited {
+                    if *label == self.fallback {
+                        continue;
+                    }
+                    let entry = found[*label].get_or_insert_with(Vec::new);
+                    entry.extend(evidence.iter().map(|e| Evidence {
+                        spans: Vec::new(),
+                        lead_in: Some(units[*from].id.to_string()),
+                        ..e.clone()
+                    }));
+                }
+            }
+            for (label, evidence) in &content[i].labels {
+                found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
+            }
+            if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {
+                let own: Vec<(usize, Vec<Evidence>)> = content[i]
+                    .labels
+                    .iter()
+                    .filter(|(label, _)| *label < THEMES.len() || found[self.barriers_theme].is_some())
+                    .cloned()
+                    .collect();
+                lead_in = Some((i, own, unit.section.to_vec()));
+            }
+            out.push(self.finish(found));
+        }
+        out
+    }
+
+    /// Orders labels, drops categories without the barriers theme and adds the fallback.
+    fn finish(&self, mut found: Vec<Option<Vec<Evidence>>>) -> Labels {
+        let has_barriers = found[self.barriers_theme].is_some();
+        if has_barriers {
+            let any_category =
+                found[THEMES.len()..].iter().enumerate().any(|(i, f)| f.is_some() && i + THEMES.len() != self.fallback);
+            if !any_category && found[self.fallback].is_none() {
+                found[self.fallback] = Some(vec![Evidence {
+                    label: self.labels[self.fallback].clone(),
+                    rule: FALLBACK_RULE.to_string(),
+                    spans: Vec::new(),
+                    heading: None,
+                    lead_in: None,
+                }]);
+            }
+        } else {
+            for slot in found.iter_mut().skip(THEMES.len()) {
+                *slot = None;
+            }
+        }
+        let mut labels = Labels::default();
+        for (index, slot) in found.into_iter().enumerate() {
+            let Some(evidence) = slot else { continue };
+            if index < THEMES.len() {
+                labels.themes.push(self.labels[index].clone());
+            } else {
+                labels.barriers.push(self.labels[index].clone());
+            }
+            labels.evidence.extend(evidence);
+        }
+        labels
+    }
+}
+
+/// Whether a unit introduces a list: it ends in a colon (or the `:-` of some plans).
+fn is_lead_in(text: &str) -> bool {
+    let trimmed = text.trim_end();
+    let trimmed = trimmed.strip_suffix('-').unwrap_or(trimmed).trim_end();
+    trimmed.ends_with(':')
+}
+
+/// Whether a lead-in is short enough that its themes describe the list after it
+/// (a long sentence ending in a colon says more than its list).
+fn lead_in_is_short(text: &str, max_words: usize) -> bool {
+    text.split_whitespace().count() <= max_words
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,248 @@
+//! The matching engine: every phrase and regex of a rule list compiled once into
+//! one Aho-Corasick automaton and one `RegexSet`.
+//!
+//! A text is scanned once by the automaton (overlapping matches, word boundaries
+//! checked afterwards) and once by the set; only the regexes the set reports are
+//! run again on their own, to get their spans. Spans are character offsets into
+//! the original text.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::pattern::{self, Compiled};
+use super::rules::RulesError;
+
+/// Size limit for compiled regexes: generous for rule files, bounded for safety.
+const REGEX_SIZE_LIMIT: usize = 1 << 24;
+
+/// The patterns of one rule, as written in the rules file.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The rule id, for error messages.
+    pub id: &'a str,
+    /// Phrases in the phrase syntax.
+    pub phrases: &'a [String],
+    /// Regular expressions.
+    pub regexes: &'a [String],
+}
+
+/// One match: which rule (its index in the source list) and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hit {
+    /// Index of the rule in the list the matcher was built from.
+    pub rule: usize,
+    /// Start, in characters.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+}
+
+#[derive(Debug, Clone)]
+struct LiteralTarget {
+    rule: usize,
+    open_end: bool,
+}
+
+#[derive(Debug, Clone)]
+struct LiteralInfo {
+    targets: Vec<LiteralTarget>,
+    starts_word: bool,
+    ends_word: bool,
+}
+
+/// Compiled patterns of a list of rules.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    literals: Vec<LiteralInfo>,
+    set: Option<RegexSet>,
+    regexes: Vec<(usize, Regex)>,
+}
+
+impl Matcher {
+    /// Compiles the patterns of `sources`; hits name rules by their index here.
+    pub fn new(sources: &[Source<'_>]) -> Result<Matcher, RulesError> {
+        let mut literal_index: HashMap<String, usize> = HashMap::new();
+        let mut literal_texts: Vec<String> = Vec::new();
+        let mut literals: Vec<LiteralInfo> = Vec::new();
+        let mut regex_texts: Vec<String> = Vec::new();
+        let mut regexes: Vec<(usize, Regex)> = Vec::new();
+        for (rule, source) in sources.iter().enumerate() {
+            let mut add_regex = |text: String| -> Result<(), RulesError> {
+                let compiled =
+                    RegexBuilder::new(&text).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build().map_err(
+                        |e| RulesError::BadRegex {
+                            rule: source.id.to_string(),
+                            pattern: text.clone(),
+                            message: e.to_string(),
+                        },
+                    )?;
+                regex_texts.push(text);
+                regexes.push((rule, compiled));
+                Ok(())
+            };
+            for phrase in source.phrases {
+                let words = pattern::parse_phrase(phrase).map_err(|problem| RulesError::BadPhrase {
+                    rule: source.id.to_string(),
+                    phrase: phrase.clone(),
+                    problem,
+                })?;
+                match pattern::compile(&words) {
+                    Compiled::Literals { texts, open_end } => {
+                        for text in texts {
+                            let index = *literal_index.entry(text.clone()).or_insert_with(|| {
+                                literal_texts.push(text.clone());
+                                literals.push(LiteralInfo {
+                                    targets: Vec::new(),
+                                    starts_word: text.chars().next().is_some_and(pattern::is_word_char),
+                                    ends_word: text.chars().last().is_some_and(pattern::is_word_char),
+                                });
+                                literals.len() - 1
+                            });
+                            let targets = &mut literals[index].targets;
+                            if !targets.iter().any(|t| t.rule == rule && t.open_end == open_end) {
+                                targets.push(LiteralTarget { rule, open_end });
+                            }
+                        }
+                    }
+                    Compiled::Regex(text) => add_regex(text)?,
+                }
+            }
+            for regex in source.regexes {
+                add_regex(regex.clone())?;
+            }
+        }
+        let automaton = if literal_texts.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&literal_texts)
+                    .map_err(|e| RulesError::Syntax(format!("cannot build phrase automaton: {e}")))?,
+            )
+        };
+        let set = if regex_texts.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(&regex_texts)
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| RulesError::Syntax(format!("cannot build regex set: {e}")))?,
+            )
+        };
+        Ok(Matcher { automaton, literals, set, regexes })
+    }
+
+    /// Every match in `text`, sorted by rule then position, without duplicates.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let normal = pattern::normalise(text);
+        let bytes = normal.as_bytes();
+        let mut byte_hits: Vec<(usize, usize, usize)> = Vec::new();
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(&normal) {
+                let info = &self.literals[found.pattern().as_usize()];
+                let (start, end) = (found.start(), found.end());
+                if info.starts_word && normal[..start].chars().next_back().is_some_and(pattern::is_word_char) {
+                    continue;
+                }
+                let next = normal[end..].chars().next();
+                for target in &info.targets {
+                    if target.open_end {
+                        let extended = normal[end..]
+                            .char_indices()
+                            .find(|(_, c)| !pattern::is_word_char(*c))
+                            .map_or(bytes.len(), |(i, _)| end + i);
+                        byte_hits.push((target.rule, start, extended));
+                    } else if !(info.ends_word && next.is_some_and(pattern::is_word_char)) {
+                        byte_hits.push((target.rule, start, end));
+                    }
+                }
+            }
+        }
+        if let Some(set) = &self.set {
+            for index in set.matches(&normal).iter() {
+                let (rule, regex) = &self.regexes[index];
+                for found in regex.find_iter(&normal) {
+                    if found.end() > found.start() {
+                        byte_hits.push((*rule, found.start(), found.end()));
+                    }
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = if normal.is_ascii() {
+            byte_hits.into_iter().map(|(rule, start, end)| Hit { rule, start, end }).collect()
+        } else {
+            let mut char_at = vec![0usize; bytes.len() + 1];
+            let mut count = 0;
+            for (i, slot) in char_at.iter_mut().enumerate() {
+                *slot = count;
+                if i < bytes.len() && (bytes[i] & 0xC0) != 0x80 {
+                    count += 1;
+                }
+            }
+            // char_at[i] counts the characters starting before byte i, which is the
+            // character index of the character starting at i.
+            byte_hits
+                .into_iter()
+                .map(|(rule, start, end)| Hit { rule, start: char_at[start], end: char_at[end] })
+                .collect()
+        };
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(rules: &[(&[&str], &[&str])]) -> Matcher {
+        let owned: Vec<(Vec<String>, Vec<String>)> = rules
+            .iter()
+            .map(|(p, r)| (p.iter().map(|s| s.to_string()).collect(), r.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        let sources: Vec<Source<'_>> = owned.iter().map(|(p, r)| Source { id: "t", phrases: p, regexes: r }).collect();
+        Matcher::new(&sources).expect("compiles")
+    }
+
+    fn spans(text: &str, hits: &[Hit]) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        hits.iter().map(|h| chars[h.start..h.end].iter().collect()).collect()
+    }
+
+    #[test]
+    fn phrases_respect_word_boundaries_and_inflections() {
+        let m = matcher(&[(&["recruit*"], &[]), (&["settlement~"], &[]), (&["ai"], &[])]);
+        let text = "Recruitment is hard; single-year settlements; we said so again.";
+        let hits = m.find(text);
+        assert_eq!(spans(text, &hits), ["Recruitment", "settlements"]);
+        assert_eq!((hits[0].rule, hits[1].rule), (0, 1));
+    }
+
+    #[test]
+    fn spans_are_character_offsets_with_non_ascii_text() {
+        let m = matcher(&[(&["multi year settlement~"], &[]), (&[], &[r"£\d+m"])]);
+        let text = "We’d like “multi‑year settlements” worth £5m.";
+        let hits = m.find(text);
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(spans(text, &hits), ["multi‑year settlements", "£5m"]);
+        assert_eq!((hits[0].start, hits[0].end), (11, 33));
+        assert_eq!(chars[hits[1].start], '£');
+    }
+
+    #[test]
+    fn regex_phrases_and_overlaps_all_report() {
+        let m = matcher(&[(&["skill* shortage~"], &[]), (&["shortage~"], &[]), (&["skills"], &[])]);
+        let text = "Skills shortages in planning";
+        let hits = m.find(text);
+        let rules: Vec<usize> = hits.iter().map(|h| h.rule).collect();
+        assert_eq!(rules, [0, 1, 2]);
+        assert_eq!(spans(text, &hits), ["Skills shortages", "shortages", "Skills"]);
+    }
+}

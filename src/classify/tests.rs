@@ -1,0 +1,116 @@
+//! Behaviour of the classifier with the shipped rules, on paragraphs written for
+//! these tests.
+
+use super::*;
+
+fn classifier() -> Classifier {
+    Classifier::builtin().expect("shipped rules compile")
+}
+
+fn unit<'a>(id: &'a str, text: &'a str, kind: BlockKind, section: &'a [String]) -> UnitRef<'a> {
+    UnitRef { id, text, kind, section }
+}
+
+fn one(text: &str, section: &[String]) -> Labels {
+    classifier().classify(&[unit("p1", text, BlockKind::Paragraph, section)]).remove(0)
+}
+
+#[test]
+fn heading_sets_the_theme_and_content_adds_others() {
+    let section = vec!["Our plan".to_string(), "Theme one: redesigning how we work".to_string()];
+    let labels = one("We moved our revenues team to a shared service with a neighbour, saving £300k a year.", &section);
+    assert_eq!(labels.themes, ["service_transformation", "reducing_waste"]);
+    let from_heading =
+        labels.evidence.iter().find(|e| e.heading.is_some()).expect("heading evidence for the section theme");
+    assert_eq!(from_heading.heading.as_deref(), Some("Theme one: redesigning how we work"));
+    assert!(from_heading.spans.is_empty());
+}
+
+#[test]
+fn barriers_get_categories_and_other_when_none_fits() {
+    let section = vec!["What government could do to help".to_string()];
+    let labels = one("Annual one-year settlements make it impossible to plan beyond next March.", &section);
+    assert_eq!(labels.themes, ["barriers"]);
+    assert_eq!(labels.barriers, ["funding_certainty"]);
+    let labels = one("We set out below the main points we would raise.", &section);
+    assert_eq!(labels.barriers, ["other"]);
+    assert!(labels.evidence.iter().any(|e| e.rule == FALLBACK_RULE));
+}
+
+#[test]
+fn a_barrier_outside_the_barriers_section_is_found_and_categories_need_the_theme() {
+    let section = vec!["Technology".to_string()];
+    let labels = one("Our legacy systems and a limited supplier market hold back integration.", &section);
+    assert!(labels.themes.contains(&"barriers".to_string()), "{labels:?}");
+    assert!(labels.barriers.contains(&"technology_and_market".to_string()));
+    let labels = one("We recruited twelve apprentices in our housing team this year.", &[]);
+    assert!(!labels.themes.contains(&"barriers".to_string()) && labels.barriers.is_empty(), "{labels:?}");
+}
+
+#[test]
+fn exclusions_stop_false_barriers() {
+    let labels = one("The new library offers barrier-free access for residents.", &[]);
+    assert!(!labels.themes.contains(&"barriers".to_string()), "{labels:?}");
+}
+
+#[test]
+fn the_letters_questions_restated_get_no_theme() {
+    let labels = one("Your plans to reduce wasteful spend within your organisation and systems.", &[]);
+    assert!(labels.themes.is_empty(), "{labels:?}");
+}
+
+#[test]
+fn evidence_spans_are_character_offsets() {
+    let text = "“Our £2m digital programme” replaced the council’s CRM.";
+    let labels = one(text, &[]);
+    let chars: Vec<char> = text.chars().collect();
+    let crm = labels
+        .evidence
+        .iter()
+        .flat_map(|e| e.spans.iter())
+        .find(|s| chars[s[0]..s[1]].iter().collect::<String>() == "CRM");
+    assert!(crm.is_some(), "{labels:?}");
+    let digital = labels.evidence.iter().find(|e| e.rule == "td.digital").expect("digital evidence");
+    let span = digital.spans[0];
+    assert_eq!(chars[span[0]..span[1]].iter().collect::<String>(), "digital");
+    assert_eq!(span, [9, 16]);
+}
+
+#[test]
+fn list_items_inherit_a_lead_in_and_pseudo_headings_open_sections() {
+    let c = classifier();
+    let section = vec!["Appendix".to_string()];
+    let units = [
+        unit("p1", "3. What are your plans to reduce wasteful spend?", BlockKind::ListItem, &section),
+        unit("p2", "Problems with our older case systems include:", BlockKind::Paragraph, &section),
+        unit("p3", "They are costly to change.", BlockKind::ListItem, &section),
+        unit("p4", "Our approach to savings includes:", BlockKind::Paragraph, &section),
+        unit("p5", "A review of the garage and stores.", BlockKind::ListItem, &section),
+    ];
+    let labels = c.classify(&units);
+    assert!(labels[0].themes.is_empty(), "a pseudo-heading is not labelled: {:?}", labels[0]);
+    assert!(labels[4].themes.contains(&"reducing_waste".to_string()));
+    let inherited = labels[4].evidence.iter().find(|e| e.lead_in.is_some()).expect("lead-in evidence");
+    assert_eq!(inherited.lead_in.as_deref(), Some("p4"));
+    assert!(labels[2].themes.contains(&"reducing_waste".to_string()), "section theme from pseudo-heading");
+}
+
+#[test]
+fn output_is_identical_on_one_and_four_threads() {
+    let c = classifier();
+    let texts: Vec<String> = (0..400)
+        .map(|i| match i % 4 {
+            0 => format!("Item {i}: single-year settlements and rising demand for adult social care."),
+            1 => format!("Item {i}: we use Power BI dashboards to report KPIs to Cabinet quarterly."),
+            2 => format!("Item {i}: our agency spend fell by £1.2m after recruitment to hard-to-fill posts."),
+            _ => format!("Item {i}: the council’s “digital first” programme replaced legacy systems."),
+        })
+        .collect();
+    let section = vec!["Barriers preventing progress".to_string()];
+    let units: Vec<UnitRef<'_>> = texts.iter().map(|t| unit("p", t, BlockKind::ListItem, &section)).collect();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| serde_json::to_string(&c.classify(&units)).expect("serialises"))
+    };
+    assert_eq!(run(1), run(4));
+}
