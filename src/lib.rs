@@ -16,6 +16,7 @@ pub mod classify;
 pub mod document;
 pub mod extract;
 pub mod fetch;
+pub mod figures;
 pub mod limits;
 pub mod pipeline;
 pub mod record;
