@@ -22,7 +22,6 @@ use thiserror::Error;
 use self::content::{FontCache, PageInterpreter, PageReport};
 use self::glyphs::PageGlyphs;
 use self::objects::{Objects, StreamError};
-use super::text;
 use crate::document::{Block, BlockKind, Document, Warning, WarningCode};
 use crate::limits::Limits;
 
@@ -68,11 +67,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         let mut warnings = Vec::new();
         let pages = interpret(&doc, limits, started, &mut warnings)?;
         let mut document = Document { pages: Some(page_count(&doc)), ..Document::default() };
-        for page in &pages {
-            let page_text = simple_text(page);
-            let blocks = text::from_str(&page_text).blocks;
-            document.blocks.extend(blocks.into_iter().map(|b| b.on_page(page.number)));
-        }
+        document.blocks = layout::layout(&pages).blocks;
         document.title = info_title(&doc).or_else(|| first_heading(&document.blocks));
         document.warnings = warnings;
         Ok(document)
@@ -324,26 +319,4 @@ fn decode_text_string(bytes: &[u8]) -> String {
 
 fn first_heading(blocks: &[Block]) -> Option<String> {
     blocks.iter().take(20).find(|b| b.kind == BlockKind::Heading).map(|b| b.text.clone())
-}
-
-/// Reading-order text of a page straight from glyph order: a new line where the
-/// baseline moves, a blank line at a large vertical gap, a space at a horizontal gap.
-/// The layout engine replaces this with real line and block building.
-fn simple_text(page: &PageGlyphs) -> String {
-    let mut out = String::new();
-    let mut previous: Option<(f32, f32, f32)> = None; // (end x, baseline, size)
-    for glyph in &page.glyphs {
-        if let Some((end_x, baseline, size)) = previous {
-            let size = size.max(glyph.size).max(1.0);
-            let dy = (glyph.y - baseline).abs();
-            if dy > 0.5 * size || glyph.x < end_x - 2.0 * size {
-                out.push_str(if dy > 1.9 * size { "\n\n" } else { "\n" });
-            } else if glyph.x - end_x > 0.15 * size && !out.ends_with(' ') && glyph.text != " " {
-                out.push(' ');
-            }
-        }
-        out.push_str(&glyph.text);
-        previous = Some((glyph.x + glyph.width, glyph.y, glyph.size));
-    }
-    out
 }
