@@ -93,11 +93,28 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, PdfError> {
         max_decompressed_size: Some(usize::try_from(limits.max_inflated_bytes_per_stream).unwrap_or(usize::MAX)),
         ..lopdf::LoadOptions::default()
     };
-    let mut doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| PdfError::Parse(e.to_string()))?;
+    let mut doc = match lopdf::Document::load_mem_with_options(bytes, options.clone()) {
+        Ok(doc) => doc,
+        // A damaged cross-reference table: rebuild it by scanning for objects.
+        Err(first) => {
+            lopdf::Document::load_mem_with_options(bytes, lopdf::LoadOptions { force_reconstruct: true, ..options })
+                .map_err(|_| PdfError::Parse(describe_load_failure(bytes, &first)))?
+        }
+    };
     if doc.is_encrypted() {
         doc.decrypt("").map_err(|e| PdfError::Encrypted(e.to_string()))?;
     }
     Ok(doc)
+}
+
+fn describe_load_failure(bytes: &[u8], error: &lopdf::Error) -> String {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let truncated = !tail.windows(5).any(|w| w == b"%%EOF");
+    if truncated {
+        format!("{error} (the file has no %%EOF marker: it looks truncated)")
+    } else {
+        error.to_string()
+    }
 }
 
 fn page_count(doc: &lopdf::Document) -> u32 {
