@@ -23,18 +23,29 @@ pub struct Segment {
 }
 
 /// Orders one page's lines into segments in reading order.
-pub fn reading_order(lines: Vec<Line>, body_size: f32, rules: &Compiled) -> Vec<Segment> {
+///
+/// `drawn` are the page's drawn rules; a vertical rule in a gutter (a column rule)
+/// confirms columns that have too few lines to be recognised by their text alone.
+pub fn reading_order(lines: Vec<Line>, drawn: &[[f32; 4]], body_size: f32, rules: &Compiled) -> Vec<Segment> {
     let mut out = Vec::new();
-    order(lines, body_size, rules, 0, &mut out);
+    let page = Page { drawn, body_size, rules };
+    order(lines, &page, 0, &mut out);
     out
 }
 
-fn order(mut lines: Vec<Line>, body_size: f32, rules: &Compiled, depth: usize, out: &mut Vec<Segment>) {
+/// What every level of the column split needs to know about the page.
+struct Page<'a> {
+    drawn: &'a [[f32; 4]],
+    body_size: f32,
+    rules: &'a Compiled,
+}
+
+fn order(mut lines: Vec<Line>, page: &Page, depth: usize, out: &mut Vec<Segment>) {
     lines.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
     if lines.is_empty() {
         return;
     }
-    let gutter = if depth < MAX_DEPTH { find_gutter(&lines, body_size, rules) } else { None };
+    let gutter = if depth < MAX_DEPTH { find_gutter(&lines, page) } else { None };
     let Some((a, c)) = gutter else {
         push_segment(lines, out);
         return;
@@ -50,8 +61,8 @@ fn order(mut lines: Vec<Line>, body_size: f32, rules: &Compiled, depth: usize, o
         if left.is_empty() || right.is_empty() {
             push_segment(if left.is_empty() { right } else { left }, out);
         } else {
-            order(left, body_size, rules, depth + 1, out);
-            order(right, body_size, rules, depth + 1, out);
+            order(left, page, depth + 1, out);
+            order(right, page, depth + 1, out);
         }
     };
     for line in lines {
@@ -92,9 +103,9 @@ fn push_segment(lines: Vec<Line>, out: &mut Vec<Segment>) {
 /// right-hand column, `a` the rightmost end of the lines left of it. The gutter must
 /// be wide enough, have enough lines on both sides that stand beside each other
 /// vertically, and be crossed by fewer lines than stand beside it.
-fn find_gutter(lines: &[Line], body_size: f32, rules: &Compiled) -> Option<(f32, f32)> {
-    let c_rules = &rules.rules.columns;
-    let min_gutter = c_rules.min_gutter_em * body_size;
+fn find_gutter(lines: &[Line], page: &Page) -> Option<(f32, f32)> {
+    let c_rules = &page.rules.rules.columns;
+    let min_gutter = c_rules.min_gutter_em * page.body_size;
     let region_x0 = lines.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
     let region_x1 = lines.iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
     let width = region_x1 - region_x0;
@@ -111,24 +122,38 @@ fn find_gutter(lines: &[Line], body_size: f32, rules: &Compiled) -> Option<(f32,
         }
         let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= c - 1.0).collect();
         let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= c && l.x0 < c - 1.0).collect();
-        let crossing = lines.len() - right.len() - left.len();
-        if right.len() < c_rules.min_column_lines || left.len() < c_rules.min_column_lines {
+        if right.is_empty() || left.is_empty() {
+            continue;
+        }
+        // The two sides must stand beside each other, not one above the other; the
+        // gutter's left edge is where the left lines beside the right column end
+        // (short lines above or below the columns do not narrow it).
+        let (r_top, r_bottom) = span(&right);
+        let left: Vec<&Line> = left.into_iter().filter(|l| l.y <= r_top + l.size && l.y >= r_bottom - l.size).collect();
+        if left.is_empty() {
             continue;
         }
         let a = left.iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
         if c - a < min_gutter {
             continue;
         }
-        // The two sides must stand beside each other, not one above the other.
+        let ruled = page.drawn.iter().any(|r| {
+            (r[0] - r[2]).abs() < 2.0 && r[0] > a && r[0] < c && r[1].min(r[3]) <= r_top && r[1].max(r[3]) >= r_bottom
+        });
+        let needed = if ruled { 1 } else { c_rules.min_column_lines };
+        if right.len() < needed || left.len() < needed {
+            continue;
+        }
+        let crossing =
+            lines.iter().filter(|l| l.x0 < c - 1.0 && l.x1 > a + 0.5 && l.y <= r_top && l.y >= r_bottom).count();
         let (l_top, l_bottom) = span(&left);
-        let (r_top, r_bottom) = span(&right);
         let shared = l_top.min(r_top) - l_bottom.max(r_bottom);
         if shared <= 0.0 {
             continue;
         }
         let beside = left.iter().filter(|l| l.y <= r_top && l.y >= r_bottom).count()
             + right.iter().filter(|l| l.y <= l_top && l.y >= l_bottom).count();
-        if beside < 2 * c_rules.min_column_lines || crossing * 2 > beside {
+        if beside < 2 * needed || crossing * 2 > beside {
             continue;
         }
         if best.is_none_or(|(b, _, _)| beside > b) {
@@ -162,7 +187,7 @@ mod tests {
             lines.push(line(300.0, 540.0, y, &format!("R{i}")));
         }
         lines.push(line(50.0, 540.0, 600.0, "bottom"));
-        let segments = reading_order(lines, 10.0, Compiled::embedded());
+        let segments = reading_order(lines, &[], 10.0, Compiled::embedded());
         let order: Vec<String> = segments.iter().flat_map(|s| s.lines.iter().map(Line::text)).collect();
         assert_eq!(order, ["top", "L0", "L1", "L2", "L3", "L4", "R0", "R1", "R2", "R3", "R4", "bottom"]);
     }
@@ -171,6 +196,6 @@ mod tests {
     fn single_column_stays_in_one_segment() {
         let lines: Vec<Line> =
             (0..6).map(|i| line(50.0, 300.0 + 40.0 * (i % 2) as f32, 700.0 - 12.0 * i as f32, "x")).collect();
-        assert_eq!(reading_order(lines, 10.0, Compiled::embedded()).len(), 1);
+        assert_eq!(reading_order(lines, &[], 10.0, Compiled::embedded()).len(), 1);
     }
 }

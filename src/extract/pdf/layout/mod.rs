@@ -17,6 +17,7 @@ pub mod columns;
 pub mod furniture;
 pub mod hyphenation;
 pub mod lines;
+pub mod quality;
 pub mod rules;
 
 use crate::document::Block;
@@ -48,8 +49,8 @@ pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
     }
     let body_size = body_size(&page_lines);
     let mut segments = Vec::new();
-    for (lines, _) in page_lines {
-        segments.extend(columns::reading_order(lines, body_size, rules));
+    for ((lines, _), page) in page_lines.into_iter().zip(pages) {
+        segments.extend(columns::reading_order(lines, &page.rules, body_size, rules));
     }
     let metrics = blocks::Metrics::measure(&segments);
     let drafts = blocks::drafts(&segments, &metrics, rules);
