@@ -386,7 +386,7 @@ mod tests {
                 },
             },
         );
-        assert_eq!(decode(&font, b"\x0bect \x0cne \x0dow o\x0ece"), "effect fine flow office");
+        assert_eq!(decode(&font, b"e\x0bect \x0cne \x0dow o\x0ece"), "effect fine flow office");
         assert_eq!(decode(&font, b"A{B'"), "A\u{2013}B\u{2019}");
         assert_eq!(font.info.name, "LMRoman10-Regular");
     }
