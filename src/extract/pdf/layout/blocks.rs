@@ -73,7 +73,12 @@ impl Metrics {
     }
 
     fn pitch(&self, size: f32, rules: &Compiled) -> f32 {
-        self.pitch.get(&size_key(size)).copied().unwrap_or(rules.rules.paragraphs.default_pitch_em * size)
+        // Sizes with too few lines to measure take the body text's leading.
+        let body_leading = self.pitch.get(&size_key(self.body_size)).map(|p| p / self.body_size);
+        self.pitch
+            .get(&size_key(size))
+            .copied()
+            .unwrap_or(body_leading.unwrap_or(rules.rules.paragraphs.default_pitch_em) * size)
     }
 }
 
@@ -127,7 +132,7 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                     let indent = line.x0 - draft.text_left;
                     let indented =
                         indent > p.indent_em * line.size && indent < 6.0 * line.size && draft.lines.len() > 1;
-                    let dedented = draft.marker && line.x0 < draft.text_left - p.indent_em * line.size;
+                    let dedented = draft.bullet && line.x0 < draft.text_left - p.indent_em * line.size;
                     // The line before ended early although this line's first word
                     // would have fitted: the author broke the line.
                     let lo = i.saturating_sub(3);
@@ -197,6 +202,10 @@ fn is_heading(draft: &Draft, metrics: &Metrics, rules: &Compiled) -> bool {
     let size = draft.lines.iter().map(|l| l.size).fold(0.0, f32::max);
     let words = text.split_whitespace().count();
     let large = size >= h.size_ratio * metrics.body_size;
+    // A sentence set large is a lead paragraph, not a heading.
+    if text.trim_end().ends_with('.') && words > h.max_words / 2 {
+        return false;
+    }
     let bold = draft.lines.iter().all(|l| l.bold);
     (large && words <= h.max_words * 2) || (bold && words <= h.max_words && !text.trim_end().ends_with('.'))
 }

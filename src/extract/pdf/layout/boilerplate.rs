@@ -3,8 +3,25 @@
 //! text never does; table rows of short cells would, so rows whose fragments carry
 //! figures are kept.
 
+use super::blocks::Draft;
 use super::furniture::{FurnitureLine, FurnitureReason};
 use super::lines::Line;
+
+/// Fewest separately underlined links that make a block a link list.
+const MIN_LINKS: usize = 3;
+/// Share of a block's text width that is underlined in a link list.
+const MIN_LINK_SHARE: f32 = 0.5;
+
+/// Whether a block is a list of links (menu, breadcrumb, "related pages"): at least
+/// [`MIN_LINKS`] underline segments covering at least [`MIN_LINK_SHARE`] of its
+/// text. An underlined heading has one segment; running text with a few links
+/// has a small share.
+pub fn is_link_list(draft: &Draft) -> bool {
+    let links: usize = draft.lines.iter().map(|l| l.underlines.len()).sum();
+    let underlined: f32 = draft.lines.iter().flat_map(|l| l.underlines.iter()).map(|(a, b)| b - a).sum();
+    let width: f32 = draft.lines.iter().flat_map(|l| l.words.iter()).map(|w| w.x1 - w.x0).sum();
+    links >= MIN_LINKS && width > 0.0 && underlined >= MIN_LINK_SHARE * width
+}
 
 /// Fewest fragments on one baseline that make a navigation row.
 const MIN_FRAGMENTS: usize = 3;
@@ -63,6 +80,7 @@ mod tests {
             y,
             size: 10.0,
             bold: false,
+            underlines: Vec::new(),
         }
     }
 

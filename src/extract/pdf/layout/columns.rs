@@ -175,7 +175,16 @@ mod tests {
     use crate::extract::pdf::layout::lines::Word;
 
     fn line(x0: f32, x1: f32, y: f32, text: &str) -> Line {
-        Line { page: 1, words: vec![Word { text: text.into(), x0, x1 }], x0, x1, y, size: 10.0, bold: false }
+        Line {
+            page: 1,
+            words: vec![Word { text: text.into(), x0, x1 }],
+            x0,
+            x1,
+            y,
+            size: 10.0,
+            bold: false,
+            underlines: Vec::new(),
+        }
     }
 
     #[test]

@@ -116,6 +116,7 @@ mod tests {
             y,
             size: 10.0,
             bold: false,
+            underlines: Vec::new(),
         }
     }
 

@@ -34,6 +34,9 @@ pub struct Line {
     pub size: f32,
     /// Whether most of the line's characters are bold.
     pub bold: bool,
+    /// Underline segments drawn under the line's words (links in printed web
+    /// pages), as (x0, x1), clipped to the line.
+    pub underlines: Vec<(f32, f32)>,
 }
 
 impl Line {
@@ -171,8 +174,36 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> Vec<Line> {
     merge_scripts(&mut fragments, rules);
     let mut lines: Vec<Line> = fragments.into_iter().filter_map(|f| to_line(page.number, f, rules)).collect();
     merge_markers(&mut lines, rules);
+    for line in &mut lines {
+        line.underlines = underlines(line, &page.rules);
+    }
     lines.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
     lines
+}
+
+/// The horizontal rules just under a line's baseline, clipped to the line, merged
+/// where they touch (the two edges of one filled underline count once).
+fn underlines(line: &Line, drawn: &[[f32; 4]]) -> Vec<(f32, f32)> {
+    let mut spans: Vec<(f32, f32)> = drawn
+        .iter()
+        .filter(|r| {
+            (r[1] - r[3]).abs() < 1.0
+                && r[1] <= line.y + 0.05 * line.size
+                && r[1] >= line.y - 0.3 * line.size
+                && r[2] > line.x0
+                && r[0] < line.x1
+        })
+        .map(|r| (r[0].max(line.x0), r[2].min(line.x1)))
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 + 0.5 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
 }
 
 /// Drops glyphs drawn twice at the same place (fake bold, shadows).
@@ -307,7 +338,16 @@ fn to_line(page: u32, fragment: Fragment, rules: &Compiled) -> Option<Line> {
     }
     let x0 = words.iter().map(|w| w.x0).fold(f32::INFINITY, f32::min);
     let x1 = words.iter().map(|w| w.x1).fold(f32::NEG_INFINITY, f32::max);
-    Some(Line { page, words, x0, x1, y: fragment.y, size: fragment.size, bold: bold_chars * 2 > all_chars })
+    Some(Line {
+        page,
+        words,
+        x0,
+        x1,
+        y: fragment.y,
+        size: fragment.size,
+        bold: bold_chars * 2 > all_chars,
+        underlines: Vec::new(),
+    })
 }
 
 /// Justified text may draw a line-end hyphen apart from its word ("recog -"): a lone

@@ -53,7 +53,11 @@ pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
         segments.extend(columns::reading_order(lines, &page.rules, body_size, rules));
     }
     let metrics = blocks::Metrics::measure(&segments);
-    let drafts = blocks::drafts(&segments, &metrics, rules);
+    let (drafts, links): (Vec<_>, Vec<_>) =
+        blocks::drafts(&segments, &metrics, rules).into_iter().partition(|d| !boilerplate::is_link_list(d));
+    removed.extend(links.iter().flat_map(|d| {
+        d.lines.iter().map(|l| FurnitureLine { page: l.page, text: l.text(), reason: FurnitureReason::Navigation })
+    }));
     let drafts = blocks::join_continuations(drafts, &metrics, rules);
     Layout { blocks: blocks::finish(&drafts, &metrics, rules), furniture: removed }
 }
