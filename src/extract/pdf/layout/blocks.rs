@@ -1,0 +1,327 @@
+//! Lines in reading order to blocks: paragraphs from line spacing, indentation,
+//! size and weight; list items from markers; headings from size, weight and
+//! numbering; paragraphs continued across columns and pages joined.
+
+use std::collections::HashMap;
+
+use super::columns::Segment;
+use super::hyphenation::{self, Vocabulary};
+use super::lines::Line;
+use super::rules::Compiled;
+use crate::document::{Block, BlockKind};
+
+/// A block under construction: its lines and what kind it is.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The lines, in reading order.
+    pub lines: Vec<Line>,
+    /// Whether the first line starts with a list marker.
+    pub marker: bool,
+    /// Whether the first token of the block is a bullet glyph.
+    pub bullet: bool,
+    /// Left edge of the text after any marker, for continuation lines.
+    pub text_left: f32,
+    /// Whether this draft ended a segment (column or page bottom).
+    pub ends_segment: bool,
+}
+
+/// Measurements of the whole document the block rules compare against.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    /// The most common font size, weighted by characters.
+    pub body_size: f32,
+    /// The most common baseline pitch per size (size in half points -> pitch).
+    pitch: HashMap<i32, f32>,
+}
+
+fn size_key(size: f32) -> i32 {
+    (size * 2.0).round() as i32
+}
+
+impl Metrics {
+    /// Measures body size and line pitches over all segments.
+    pub fn measure(segments: &[Segment]) -> Metrics {
+        let mut sizes: HashMap<i32, usize> = HashMap::new();
+        let mut gaps: HashMap<i32, HashMap<i32, usize>> = HashMap::new();
+        for segment in segments {
+            for line in &segment.lines {
+                let chars: usize = line.words.iter().map(|w| w.text.chars().count()).sum();
+                *sizes.entry(size_key(line.size)).or_default() += chars;
+            }
+            for pair in segment.lines.windows(2) {
+                let d = pair[0].y - pair[1].y;
+                if size_key(pair[0].size) == size_key(pair[1].size) && d > 0.5 * pair[0].size && d < 3.0 * pair[0].size
+                {
+                    *gaps.entry(size_key(pair[0].size)).or_default().entry((d * 4.0).round() as i32).or_default() += 1;
+                }
+            }
+        }
+        let body = sizes.iter().max_by_key(|(k, n)| (**n, **k)).map_or(10.0, |(k, _)| *k as f32 / 2.0);
+        let pitch = gaps
+            .into_iter()
+            .filter_map(|(k, hist)| {
+                // The smallest frequent gap is the in-paragraph pitch.
+                let total: usize = hist.values().sum();
+                let mut entries: Vec<(i32, usize)> = hist.into_iter().collect();
+                entries.sort();
+                let best = entries.iter().max_by_key(|(_, n)| *n)?;
+                let floor = entries.iter().find(|(_, n)| *n * 4 >= best.1 && *n * 10 >= total.min(10)).unwrap_or(best);
+                Some((k, floor.0 as f32 / 4.0))
+            })
+            .collect();
+        Metrics { body_size: body, pitch }
+    }
+
+    fn pitch(&self, size: f32, rules: &Compiled) -> f32 {
+        // Sizes with too few lines to measure take the body text's leading.
+        let body_leading = self.pitch.get(&size_key(self.body_size)).map(|p| p / self.body_size);
+        self.pitch
+            .get(&size_key(size))
+            .copied()
+            .unwrap_or(body_leading.unwrap_or(rules.rules.paragraphs.default_pitch_em) * size)
+    }
+}
+
+/// Whether a line opens with a list marker, and the x where its text starts.
+fn marker_of(line: &Line, rules: &Compiled) -> Option<(bool, f32)> {
+    let first = line.words.first()?;
+    let second = line.words.get(1)?;
+    let token = first.text.as_str();
+    let bullet = rules.is_bullet(token);
+    if !bullet && !rules.is_marker(token) {
+        // A bullet glyph drawn against its word ("•Item").
+        let mut chars = token.chars();
+        let head = chars.next()?.to_string();
+        if rules.is_bullet(&head) && !matches!(head.as_str(), "-" | "–" | "—" | "*") && chars.next().is_some() {
+            return Some((true, first.x0));
+        }
+        return None;
+    }
+    // Dashes and asterisks also occur at the start of wrapped lines: only a tab-like
+    // gap after them makes them bullets.
+    let gap = second.x0 - first.x1;
+    if matches!(token, "-" | "–" | "—" | "*") && gap < 0.4 * line.size {
+        return None;
+    }
+    Some((bullet, second.x0))
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(|c: char| matches!(c, '"' | '\'' | ')' | ']' | '’' | '”'));
+    trimmed.ends_with(['.', '!', '?', ':', ';'])
+}
+
+/// Groups each segment's lines into drafts.
+pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<Draft> {
+    let p = &rules.rules.paragraphs;
+    let mut out: Vec<Draft> = Vec::new();
+    for segment in segments {
+        let mut current: Option<Draft> = None;
+        for (i, line) in segment.lines.iter().enumerate() {
+            let marker = marker_of(line, rules);
+            let start_new = match (&current, i) {
+                (None, _) | (_, 0) => true,
+                (Some(draft), _) => {
+                    let prev = &segment.lines[i - 1];
+                    let size = prev.size.max(line.size);
+                    let d = prev.y - line.y;
+                    let pitch = metrics.pitch(prev.size, rules);
+                    let size_changed = (prev.size - line.size).abs() > p.size_change_ratio * size;
+                    let gap_break = d > p.paragraph_gap_ratio * pitch + 0.5 || d < 0.3 * size;
+                    let weight_changed = prev.bold != line.bold;
+                    let indent = line.x0 - draft.text_left;
+                    let indented =
+                        indent > p.indent_em * line.size && indent < 6.0 * line.size && draft.lines.len() > 1;
+                    let dedented = draft.bullet && line.x0 < draft.text_left - p.indent_em * line.size;
+                    // The line before ended early although this line's first word
+                    // would have fitted: the author broke the line.
+                    let lo = i.saturating_sub(3);
+                    let hi = (i + 3).min(segment.lines.len());
+                    let local_right = segment.lines[lo..hi].iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
+                    let first_width = line.words.first().map_or(0.0, |w| w.x1 - w.x0);
+                    let short_prev = prev.x1 + first_width + 0.6 * size < local_right - 0.5
+                        && line.x0 < prev.x1
+                        && !hyphenation::ends_in_break(
+                            prev.words.last().map_or("", |w| w.text.as_str()),
+                            &rules.rules.hyphenation.hyphens,
+                        );
+                    marker.is_some()
+                        || size_changed
+                        || gap_break
+                        || weight_changed
+                        || indented
+                        || dedented
+                        || short_prev
+                }
+            };
+            if start_new {
+                if let Some(draft) = current.take() {
+                    out.push(draft);
+                }
+                let (is_marker, is_bullet, text_left) = match marker {
+                    Some((bullet, left)) => (true, bullet, left),
+                    None => (false, false, line.x0),
+                };
+                current = Some(Draft {
+                    lines: vec![line.clone()],
+                    marker: is_marker,
+                    bullet: is_bullet,
+                    text_left,
+                    ends_segment: false,
+                });
+            } else if let Some(draft) = current.as_mut() {
+                if !draft.marker {
+                    draft.text_left = draft.text_left.min(line.x0);
+                }
+                draft.lines.push(line.clone());
+            }
+        }
+        if let Some(mut draft) = current.take() {
+            draft.ends_segment = true;
+            out.push(draft);
+        }
+    }
+    out
+}
+
+/// The text of a draft's lines in order, before hyphenation is resolved.
+fn raw_text(draft: &Draft) -> String {
+    draft.lines.iter().map(Line::text).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a draft looks like a heading: larger or bold, short, not a sentence.
+fn is_heading(draft: &Draft, metrics: &Metrics, rules: &Compiled) -> bool {
+    let h = &rules.rules.headings;
+    if draft.bullet || draft.lines.len() > h.max_lines {
+        return false;
+    }
+    let text = raw_text(draft);
+    if !text.chars().any(char::is_alphabetic) || text.trim_end().ends_with(':') {
+        return false;
+    }
+    let size = draft.lines.iter().map(|l| l.size).fold(0.0, f32::max);
+    let words = text.split_whitespace().count();
+    let large = size >= h.size_ratio * metrics.body_size;
+    // A sentence set large is a lead paragraph, not a heading.
+    if text.trim_end().ends_with('.') && words > h.max_words / 2 {
+        return false;
+    }
+    let bold = draft.lines.iter().all(|l| l.bold);
+    (large && words <= h.max_words * 2) || (bold && words <= h.max_words && !text.trim_end().ends_with('.'))
+}
+
+/// Joins drafts that continue across a column or page break.
+pub fn join_continuations(drafts: Vec<Draft>, metrics: &Metrics, rules: &Compiled) -> Vec<Draft> {
+    let p = &rules.rules.paragraphs;
+    let mut out: Vec<Draft> = Vec::new();
+    let mut previous_ended_segment = false;
+    for draft in drafts {
+        let joinable = previous_ended_segment
+            && !draft.marker
+            && out.last().is_some_and(|prev| {
+                let prev_line = prev.lines.last();
+                let next_line = draft.lines.first();
+                let (Some(a), Some(b)) = (prev_line, next_line) else { return false };
+                let prev_text = a.text();
+                let next_starts_lower =
+                    b.words.first().and_then(|w| w.text.chars().next()).is_some_and(char::is_lowercase);
+                !is_heading(prev, metrics, rules)
+                    && !is_heading(&draft, metrics, rules)
+                    && (a.size - b.size).abs() <= p.size_change_ratio * a.size.max(b.size)
+                    && a.bold == b.bold
+                    && (!ends_sentence(&prev_text) || next_starts_lower)
+            });
+        previous_ended_segment = draft.ends_segment;
+        if joinable {
+            if let Some(prev) = out.last_mut() {
+                prev.lines.extend(draft.lines);
+                prev.ends_segment = draft.ends_segment;
+                continue;
+            }
+        }
+        out.push(draft);
+    }
+    out
+}
+
+/// Turns drafts into blocks: kinds, heading levels and text with line-end
+/// hyphenation resolved.
+pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Block> {
+    let hyphens = &rules.rules.hyphenation.hyphens;
+    // Vocabulary from every word not at either side of a line-end hyphen.
+    let mut vocabulary = Vocabulary::default();
+    for draft in drafts {
+        let mut after_break = false;
+        for line in &draft.lines {
+            let n = line.words.len();
+            for (k, word) in line.words.iter().enumerate() {
+                let breaks = k + 1 == n && hyphenation::ends_in_break(&word.text, hyphens);
+                if !(breaks || (k == 0 && after_break)) {
+                    vocabulary.add(&word.text);
+                }
+            }
+            after_break = line.words.last().is_some_and(|w| hyphenation::ends_in_break(&w.text, hyphens));
+        }
+    }
+    let heading_sizes = {
+        let mut sizes: Vec<i32> = drafts
+            .iter()
+            .filter(|d| is_heading(d, metrics, rules))
+            .map(|d| size_key(d.lines.iter().map(|l| l.size).fold(0.0, f32::max)))
+            .collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sizes.dedup();
+        sizes
+    };
+    let mut blocks = Vec::new();
+    for draft in drafts {
+        let mut tokens: Vec<String> = Vec::new();
+        for line in &draft.lines {
+            for (k, word) in line.words.iter().enumerate() {
+                let broken = k == 0
+                    && tokens.last().is_some_and(|t| hyphenation::ends_in_break(t, hyphens))
+                    && !std::ptr::eq(line, &draft.lines[0]);
+                if broken {
+                    if let Some(head) = tokens.pop() {
+                        tokens.push(hyphenation::join(&head, &word.text, &vocabulary));
+                        continue;
+                    }
+                }
+                tokens.push(word.text.clone());
+            }
+        }
+        if draft.bullet && !tokens.is_empty() {
+            let first = tokens.remove(0);
+            if !rules.is_bullet(&first) {
+                // "•Item": the bullet is glued to the word.
+                let rest: String = first.chars().skip(1).collect();
+                if !rest.is_empty() {
+                    tokens.insert(0, rest);
+                }
+            }
+        }
+        let text = crate::document::collapse_whitespace(&tokens.join(" "));
+        if text.is_empty() {
+            continue;
+        }
+        let page = draft.lines.first().map_or(1, |l| l.page);
+        let block = if is_heading(draft, metrics, rules) {
+            let size = size_key(draft.lines.iter().map(|l| l.size).fold(0.0, f32::max));
+            let rank = heading_sizes.iter().position(|s| *s == size).unwrap_or(heading_sizes.len());
+            let dots = text.split_whitespace().next().map_or(0, |t| {
+                if rules.numbers.iter().any(|r| r.is_match(t)) {
+                    t.trim_end_matches('.').matches('.').count()
+                } else {
+                    0
+                }
+            });
+            Block::heading((rank + 1 + dots).min(6) as u8, text)
+        } else if draft.marker {
+            Block::new(BlockKind::ListItem, text)
+        } else {
+            Block::new(BlockKind::Paragraph, text)
+        };
+        blocks.push(block.on_page(page));
+    }
+    blocks
+}

@@ -1,0 +1,102 @@
+//! Navigation rows of printed web pages: menus, button bars and footer link grids
+//! print as rows of several short, widely spaced fragments on one baseline. Running
+//! text never does; table rows of short cells would, so rows whose fragments carry
+//! figures are kept.
+
+use super::blocks::Draft;
+use super::furniture::{FurnitureLine, FurnitureReason};
+use super::lines::Line;
+
+/// Fewest separately underlined links that make a block a link list.
+const MIN_LINKS: usize = 3;
+/// Share of a block's text width that is underlined in a link list.
+const MIN_LINK_SHARE: f32 = 0.5;
+
+/// Whether a block is a list of links (menu, breadcrumb, "related pages"): at least
+/// [`MIN_LINKS`] underline segments covering at least [`MIN_LINK_SHARE`] of its
+/// text. An underlined heading has one segment; running text with a few links
+/// has a small share.
+pub fn is_link_list(draft: &Draft) -> bool {
+    let links: usize = draft.lines.iter().map(|l| l.underlines.len()).sum();
+    let underlined: f32 = draft.lines.iter().flat_map(|l| l.underlines.iter()).map(|(a, b)| b - a).sum();
+    let width: f32 = draft.lines.iter().flat_map(|l| l.words.iter()).map(|w| w.x1 - w.x0).sum();
+    links >= MIN_LINKS && width > 0.0 && underlined >= MIN_LINK_SHARE * width
+}
+
+/// Fewest fragments on one baseline that make a navigation row.
+const MIN_FRAGMENTS: usize = 3;
+/// Most words in each fragment of a navigation row.
+const MAX_WORDS: usize = 4;
+
+/// Removes navigation rows from one page's lines and returns them.
+pub fn remove_navigation_rows(lines: &mut Vec<Line>) -> Vec<FurnitureLine> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match rows.iter_mut().find(|row| (lines[row[0]].y - line.y).abs() < 0.2 * line.size) {
+            Some(row) => row.push(i),
+            None => rows.push(vec![i]),
+        }
+    }
+    let mut drop = vec![false; lines.len()];
+    for row in rows {
+        let navigation = row.len() >= MIN_FRAGMENTS
+            && row.iter().all(|&i| {
+                let line = &lines[i];
+                let text = line.text();
+                line.words.len() <= MAX_WORDS
+                    && !text.ends_with(['.', ',', ';', ':'])
+                    && !text.chars().any(|c| c.is_ascii_digit() || c == '£' || c == '%')
+            });
+        if navigation {
+            for i in row {
+                drop[i] = true;
+            }
+        }
+    }
+    let mut removed = Vec::new();
+    let mut index = 0;
+    lines.retain(|line| {
+        let keep = !drop[index];
+        index += 1;
+        if !keep {
+            removed.push(FurnitureLine { page: line.page, text: line.text(), reason: FurnitureReason::Navigation });
+        }
+        keep
+    });
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::pdf::layout::lines::Word;
+
+    fn fragment(x0: f32, y: f32, text: &str) -> Line {
+        Line {
+            page: 1,
+            words: text.split(' ').map(|t| Word { text: t.into(), x0, x1: x0 + 40.0 }).collect(),
+            x0,
+            x1: x0 + 40.0,
+            y,
+            size: 10.0,
+            bold: false,
+            underlines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn menu_rows_go_and_table_rows_with_figures_stay() {
+        let mut lines = vec![
+            fragment(50.0, 700.0, "Residents"),
+            fragment(150.0, 700.0, "Business"),
+            fragment(250.0, 700.0, "Contact us"),
+            fragment(50.0, 600.0, "Budget"),
+            fragment(150.0, 600.0, "£3.9m"),
+            fragment(250.0, 600.0, "2024"),
+            fragment(50.0, 500.0, "A sentence of running text."),
+        ];
+        let removed = remove_navigation_rows(&mut lines);
+        assert_eq!(removed.len(), 3);
+        assert_eq!(lines.len(), 4);
+    }
+}

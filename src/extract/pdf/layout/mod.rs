@@ -1,0 +1,144 @@
+//! Layout analysis: positioned glyphs ([`PageGlyphs`]) to blocks in reading order.
+//!
+//! The stages, one module each:
+//! 1. [`lines`]: glyphs to words (gaps and space glyphs) and line fragments
+//!    (baselines; superscripts kept; wide gaps and column rules split);
+//! 2. [`furniture`]: running headers, footers and page numbers removed by
+//!    position and repetition; [`boilerplate`]: navigation rows of printed web pages;
+//! 3. [`columns`]: reading order, column by column;
+//! 4. [`blocks`]: paragraphs, list items and headings, continued paragraphs joined
+//!    across columns and pages, [`hyphenation`] resolved.
+//!
+//! Every threshold is in `rules/pdf-layout.toml`.
+
+pub mod blocks;
+pub mod boilerplate;
+pub mod columns;
+pub mod furniture;
+pub mod hyphenation;
+pub mod lines;
+pub mod quality;
+pub mod rules;
+
+use crate::document::Block;
+use crate::extract::pdf::glyphs::PageGlyphs;
+pub use furniture::{FurnitureLine, FurnitureReason};
+use rules::Compiled;
+
+/// The result of layout analysis.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    /// Headings, paragraphs, list items and table rows in reading order, with pages.
+    pub blocks: Vec<Block>,
+    /// Lines left out as page furniture or navigation, for inspection.
+    pub furniture: Vec<FurnitureLine>,
+}
+
+/// Lays out a document's pages with the embedded rules.
+pub fn layout(pages: &[PageGlyphs]) -> Layout {
+    layout_with(pages, Compiled::embedded())
+}
+
+/// Lays out a document's pages with the given rules.
+pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
+    let mut page_lines: Vec<(Vec<lines::Line>, [f32; 4])> =
+        pages.iter().map(|page| (lines::page_lines(page, rules), page.bbox)).collect();
+    let mut removed = furniture::remove(&mut page_lines, rules);
+    for (lines, _) in &mut page_lines {
+        removed.extend(boilerplate::remove_navigation_rows(lines));
+    }
+    let body_size = body_size(&page_lines);
+    let mut segments = Vec::new();
+    for ((lines, _), page) in page_lines.into_iter().zip(pages) {
+        segments.extend(columns::reading_order(lines, &page.rules, body_size, rules));
+    }
+    let metrics = blocks::Metrics::measure(&segments);
+    let (drafts, links): (Vec<_>, Vec<_>) =
+        blocks::drafts(&segments, &metrics, rules).into_iter().partition(|d| !boilerplate::is_link_list(d));
+    removed.extend(links.iter().flat_map(|d| {
+        d.lines.iter().map(|l| FurnitureLine { page: l.page, text: l.text(), reason: FurnitureReason::Navigation })
+    }));
+    let drafts = blocks::join_continuations(drafts, &metrics, rules);
+    Layout { blocks: blocks::finish(&drafts, &metrics, rules), furniture: removed }
+}
+
+/// The most common font size over all lines, weighted by characters.
+fn body_size(pages: &[(Vec<lines::Line>, [f32; 4])]) -> f32 {
+    let mut counts: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
+    for (lines, _) in pages {
+        for line in lines {
+            let chars: usize = line.words.iter().map(|w| w.text.chars().count()).sum();
+            *counts.entry((line.size * 2.0).round() as i32).or_default() += chars;
+        }
+    }
+    counts.into_iter().max_by_key(|(k, n)| (*n, *k)).map_or(10.0, |(k, _)| k as f32 / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines::tests::{glyph_run, page_of};
+    use super::*;
+    use crate::document::BlockKind;
+
+    /// Sets `lines` as a left-aligned column at `x`, 12 pt apart from `y` down.
+    fn column(lines: &[&str], x: f32, y: f32, font: u16) -> Vec<crate::extract::pdf::glyphs::Glyph> {
+        lines.iter().enumerate().flat_map(|(i, t)| glyph_run(t, x, y - 12.0 * i as f32, 10.0, font)).collect()
+    }
+
+    #[test]
+    fn paragraphs_split_at_wider_gaps_and_headings_are_found() {
+        let mut glyphs = glyph_run("Introduction", 72.0, 760.0, 14.0, 1);
+        glyphs.extend(column(&["First paragraph line one goes on", "and ends here."], 72.0, 730.0, 0));
+        glyphs.extend(column(&["Second paragraph starts after", "a wider gap."], 72.0, 700.0, 0));
+        let out = layout(&[page_of(glyphs)]);
+        let kinds: Vec<(BlockKind, &str)> = out.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (BlockKind::Heading, "Introduction"),
+                (BlockKind::Paragraph, "First paragraph line one goes on and ends here."),
+                (BlockKind::Paragraph, "Second paragraph starts after a wider gap."),
+            ]
+        );
+    }
+
+    #[test]
+    fn bullets_make_list_items_and_hyphenated_words_join() {
+        let mut glyphs = column(&["Support includes these things in"], 72.0, 760.0, 0);
+        glyphs.extend(glyph_run("•", 80.0, 748.0, 10.0, 0));
+        glyphs.extend(column(&["a strong commu-", "nity network"], 100.0, 748.0, 0));
+        glyphs.extend(glyph_run("•", 80.0, 724.0, 10.0, 0));
+        glyphs.extend(column(&["cloud-", "based tools for the cloud and what is based"], 100.0, 724.0, 0));
+        let out = layout(&[page_of(glyphs)]);
+        let texts: Vec<(BlockKind, &str)> = out.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                (BlockKind::Paragraph, "Support includes these things in"),
+                (BlockKind::ListItem, "a strong community network"),
+                (BlockKind::ListItem, "cloud-based tools for the cloud and what is based"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_continued_on_the_next_page_is_joined() {
+        let mut one = page_of(column(
+            &["The plans must be returned to the Department for", "Levelling Up, Housing and"],
+            72.0,
+            700.0,
+            0,
+        ));
+        one.glyphs.extend(glyph_run("Page 1 of 2", 250.0, 40.0, 10.0, 0));
+        let mut two = page_of(column(&["Communities by the 19th July."], 72.0, 780.0, 0));
+        two.number = 2;
+        two.glyphs.extend(glyph_run("Page 2 of 2", 250.0, 40.0, 10.0, 0));
+        let out = layout(&[one, two]);
+        assert_eq!(out.blocks.len(), 1);
+        assert_eq!(
+            out.blocks[0].text,
+            "The plans must be returned to the Department for Levelling Up, Housing and Communities by the 19th July."
+        );
+        assert_eq!(out.furniture.len(), 2);
+    }
+}
