@@ -176,9 +176,12 @@ fn write_synthetic_records(dir: &Path) {
     std::fs::write(dir.join("records.jsonl"), "ignored\n").unwrap();
 }
 
+/// (council name, category) to the number of units.
+type UnitCounts = BTreeMap<(String, String), usize>;
+
 /// Counts from the record files themselves: category to councils raising it,
-/// and (council, category) to units.
-fn counts_from_records(dir: &Path) -> (BTreeMap<String, usize>, BTreeMap<(String, String), usize>, usize) {
+/// (council, category) to units, and the number of units.
+fn counts_from_records(dir: &Path) -> (BTreeMap<String, usize>, UnitCounts, usize) {
     let mut councils_per_category: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut units: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut paragraphs = 0;
@@ -298,8 +301,9 @@ fn sample_corpus_report_agrees_with_its_records() {
     let out = dir.path().join("out");
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/councils.csv");
     plansift(&["run", "--quiet", "--seeds", path_str(&seeds), "--out", path_str(&out)]);
-    let report_dir = dir.path().join("report");
-    report(&out, &report_dir);
+    // Without --out, the report goes into the records folder.
+    plansift(&["report", "--quiet", "--records", path_str(&out)]);
+    let report_dir = out.join("report");
 
     assert_page_matches_records(&out, &report_dir);
     let (_, _, paragraphs) = counts_from_records(&out);

@@ -141,7 +141,7 @@ pub fn barriers(model: &Model) -> Result<Vec<u8>, ::csv::Error> {
     finish(out)
 }
 
-/// `figures.csv`: one row per figure, in document order within each council.
+/// `figures.csv`: one row per figure, councils in id order, figures in record order.
 pub fn figures(model: &Model) -> Result<Vec<u8>, ::csv::Error> {
     let mut out = writer();
     out.write_record([

@@ -115,7 +115,7 @@ fn thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -257,11 +257,11 @@ pub fn render(model: &Model) -> String {
     let _ = writeln!(page, "<style>{STYLE}</style>\n</head>\n<body>");
 
     page.push_str("<header>\n<h1>Councils' productivity plans</h1>\n");
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<p class=\"meta\">{councils} councils, {units} units of text ({labelled} with a theme). \
          Run of <time datetime=\"{date}\">{shown_date}</time>; plansift {version}{records_version}; \
-         classification rules {rules}.</p>\n",
+         classification rules {rules}.</p>",
         date = escape(&model.run.run_date),
         shown_date = escape(&readable_date(&model.run.run_date)),
         version = escape(&model.run.report_version),

@@ -72,12 +72,12 @@ pub fn bar_chart(id: &str, categories: &[CategoryRank], councils: usize) -> Stri
                 LABEL_WIDTH - 8
             )
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<g class=\"bar\" data-category=\"{}\" data-councils=\"{}\">\
              <title>{name}: {} of {councils} councils, {} units</title>{label}\
              <rect x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{width}\" height=\"{BAR}\"/>\
-             <text class=\"value\" x=\"{}\" y=\"{middle}\">{}</text></g>\n",
+             <text class=\"value\" x=\"{}\" y=\"{middle}\">{}</text></g>",
             escape(&category.label.id),
             category.councils,
             category.councils,
