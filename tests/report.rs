@@ -79,7 +79,7 @@ fn figure(id: &str, paragraph: &str, page: u32, raw: &str, value: f64, unit: &st
     json!({
         "id": id, "paragraph": paragraph, "page": page, "span": [0, raw.chars().count()], "raw": raw,
         "sentence": sentence, "value": value, "unit": unit, "qualifiers": [], "flags": [],
-        "evidence": {"rule": format!("{id}_context"), "matched": []}
+        "evidence": {"rule": format!("{id}_context"), "matched": [id.split('_').next()]}
     })
 }
 
@@ -430,6 +430,8 @@ fn csv_files_are_tidy_rfc4180_with_stable_columns() {
     assert_eq!(&header[..5], ["council_id", "figure_id", "paragraph_id", "page", "value"]);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][..5], ["bravo", "agency_consultancy_spend", "p3", "1", "14800000"]);
+    assert_eq!(header[12..14], ["rule", "context"]);
+    assert_eq!(rows[0][12..14], ["agency_consultancy_spend_context", "agency"]);
 
     let (_, rows) = read_csv(&out.join("councils.csv"));
     let ids: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
@@ -473,6 +475,8 @@ fn sqlite_database_has_keys_full_text_search_and_the_readme_queries_work() {
          WHERE p.council_id = 'alpha' AND e.label = 'workforce_and_skills' ORDER BY e.span_start",
     );
     assert_eq!(matched, [["national pay awards"], ["recruitment"]]);
+    let context = query_rows(&db, "SELECT context FROM figures WHERE figure_id = 'facility_time_share'");
+    assert_eq!(context, [["facility"]]);
     let meta = query_rows(&db, "SELECT value FROM meta WHERE key = 'run_date'");
     assert_eq!(meta, [["2024-07-19T10:00:00Z"]]);
 }

@@ -145,7 +145,7 @@ nav ul { list-style: none; padding: 0; margin: .5rem 0 1rem; display: flex; flex
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 figure { margin: 1rem 0; }
 figcaption { color: #333; font-size: .92rem; }
-.chart { max-width: 100%; height: auto; font-size: 13px; }
+.chart { width: 100%; max-width: 760px; min-width: 540px; height: auto; font-size: 13px; }
 .chart text { fill: #1b1b1b; }
 .chart .label { fill: #0b4f9c; text-decoration: underline; }
 .chart .label.none { fill: #1b1b1b; text-decoration: none; }
@@ -190,6 +190,7 @@ footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 
   h2, h3, h4 { break-after: avoid; }
   tr, .quote { break-inside: avoid; }
   .table-wrap { overflow: visible; }
+  .chart { min-width: 0; }
   .heat td, .heat th, .meter, mark, .chart rect { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
@@ -313,7 +314,7 @@ fn barriers_section(page: &mut String, model: &Model, raising: usize) {
     );
     let _ = writeln!(
         page,
-        "<figure>\n{}\n<figcaption>Bar length: councils whose plan raises the category, out of {councils}. \
+        "<figure>\n<div class=\"table-wrap\">{}</div>\n<figcaption>Bar length: councils whose plan raises the category, out of {councils}. \
          Select a category name to read what councils say.</figcaption>\n</figure>\n</section>",
         svg::bar_chart("barchart", &model.categories, councils)
     );
