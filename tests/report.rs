@@ -176,8 +176,37 @@ fn write_synthetic_records(dir: &Path) {
     std::fs::write(dir.join("records.jsonl"), "ignored\n").unwrap();
 }
 
-/// (council name, category) to the number of units.
+/// (council name, category or theme) to the number of units.
 type UnitCounts = BTreeMap<(String, String), usize>;
+
+/// Theme counts per (council name, theme), and the first figure value per
+/// (council id, figure id), straight from the record files.
+fn themes_and_figures_from_records(dir: &Path) -> (UnitCounts, BTreeMap<(String, String), f64>) {
+    let mut themes = UnitCounts::new();
+    let mut figures = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".json") || name == "run.json" {
+            continue;
+        }
+        let record: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let council = record["council"]["name"].as_str().unwrap().to_string();
+        for unit in record["paragraphs"].as_array().unwrap() {
+            let unit_themes: BTreeSet<&str> =
+                unit["themes"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            for theme in unit_themes {
+                *themes.entry((council.clone(), theme.to_string())).or_default() += 1;
+            }
+        }
+        let id = record["council"]["id"].as_str().unwrap().to_string();
+        for figure in record.get("figures").and_then(Value::as_array).into_iter().flatten() {
+            let key = (id.clone(), figure["id"].as_str().unwrap().to_string());
+            figures.entry(key).or_insert_with(|| figure["value"].as_f64().unwrap());
+        }
+    }
+    (themes, figures)
+}
 
 /// Counts from the record files themselves: category to councils raising it,
 /// (council, category) to units, and the number of units.
@@ -248,6 +277,34 @@ fn assert_page_matches_records(records: &Path, report: &Path) {
             let shown: usize = cell.value().attr("data-count").unwrap().parse().unwrap();
             let expected = units.get(&(council.clone(), category.clone())).copied().unwrap_or(0);
             assert_eq!(shown, expected, "{council} x {category}");
+        }
+    }
+
+    let (themes, figures) = themes_and_figures_from_records(records);
+    let coverage_rows = select(&page, "table.coverage tbody tr");
+    assert!(!coverage_rows.is_empty());
+    for row in coverage_rows {
+        let council = row.select(&Selector::parse("th").unwrap()).next().unwrap().text().collect::<String>();
+        let cells: Vec<_> = row.select(&Selector::parse("td[data-theme]").unwrap()).collect();
+        assert_eq!(cells.len(), 5, "one cell per theme");
+        for cell in cells {
+            let theme = cell.value().attr("data-theme").unwrap();
+            let shown: usize = cell.value().attr("data-count").unwrap().parse().unwrap();
+            let expected = themes.get(&(council.clone(), theme.to_string())).copied().unwrap_or(0);
+            assert_eq!(shown, expected, "{council} answers {theme}");
+        }
+    }
+    for row in select(&page, "#figures-table tbody tr") {
+        let council = row.value().attr("data-council").unwrap();
+        let cells: Vec<_> = row.select(&Selector::parse("td[data-figure]").unwrap()).collect();
+        assert_eq!(cells.len(), 6, "one cell per figure the letter asked for");
+        for cell in cells {
+            let figure = cell.value().attr("data-figure").unwrap();
+            let shown = cell.value().attr("data-sort").unwrap();
+            match figures.get(&(council.to_string(), figure.to_string())) {
+                Some(value) => assert_eq!(shown.parse::<f64>().unwrap(), *value, "{council} {figure}"),
+                None => assert_eq!(shown, "", "{council} states no {figure}"),
+            }
         }
     }
 

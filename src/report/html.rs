@@ -478,15 +478,20 @@ fn themes_section(page: &mut String, model: &Model) {
         for theme in &model.themes {
             let count = counts.theme_units.get(&theme.id).copied().unwrap_or(0);
             if count == 0 {
-                page.push_str("<td class=\"gap\" data-count=\"0\">not covered</td>");
+                let _ = write!(
+                    page,
+                    "<td class=\"gap\" data-theme=\"{}\" data-count=\"0\">not covered</td>",
+                    escape(&theme.id)
+                );
                 continue;
             }
             answered += 1;
             let share = (count * 100 + total / 2) / total.max(1);
             let _ = write!(
                 page,
-                "<td data-count=\"{count}\">{count} <span class=\"muted\">({share}%)</span>\
-                 <span class=\"meter\" style=\"width:{share}%\"></span></td>"
+                "<td data-theme=\"{}\" data-count=\"{count}\">{count} <span class=\"muted\">({share}%)</span>\
+                 <span class=\"meter\" style=\"width:{share}%\"></span></td>",
+                escape(&theme.id)
             );
         }
         let _ = writeln!(
@@ -522,7 +527,11 @@ fn figures_section(page: &mut String, model: &Model) {
         for kind in &model.presentation.figures {
             let found: Vec<&Figure> = record.figures.iter().filter(|figure| figure.id == kind.id).collect();
             let Some(first) = found.first() else {
-                page.push_str("<td class=\"num\" data-sort=\"\"><span class=\"muted\">—</span></td>");
+                let _ = write!(
+                    page,
+                    "<td class=\"num\" data-figure=\"{}\" data-sort=\"\"><span class=\"muted\">—</span></td>",
+                    escape(&kind.id)
+                );
                 continue;
             };
             figure_cell(page, record, first, found.len() - 1);
@@ -539,7 +548,8 @@ fn figure_cell(page: &mut String, record: &LoadedRecord, figure: &Figure, more: 
     }
     let _ = write!(
         page,
-        "<td class=\"num\" data-sort=\"{}\"><span title=\"{}\">{}</span>",
+        "<td class=\"num\" data-figure=\"{}\" data-sort=\"{}\"><span title=\"{}\">{}</span>",
+        escape(&figure.id),
         figure.value,
         escape(&figure.sentence),
         escape(&value)
