@@ -53,9 +53,9 @@ struct ReportArgs {
     /// Folder holding the council records (*.json) and run.json.
     #[arg(long, value_name = "DIR", default_value = "out")]
     records: PathBuf,
-    /// Folder to write the report into.
-    #[arg(long, value_name = "DIR", default_value = "out/report")]
-    out: PathBuf,
+    /// Folder to write the report into. Default: `report` inside the records folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -195,14 +195,15 @@ fn run(args: RunArgs) -> u8 {
 }
 
 fn report(args: ReportArgs) -> u8 {
-    match plansift::report::write(&args.records, &args.out) {
+    let out = args.out.unwrap_or_else(|| args.records.join("report"));
+    match plansift::report::write(&args.records, &out) {
         Ok(written) => {
             if !args.quiet {
                 eprintln!(
                     "plansift: report of {} councils ({} units) in {}",
                     written.councils,
                     written.paragraphs,
-                    args.out.display()
+                    out.display()
                 );
             }
             EXIT_OK

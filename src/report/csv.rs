@@ -141,7 +141,7 @@ pub fn barriers(model: &Model) -> Result<Vec<u8>, ::csv::Error> {
     finish(out)
 }
 
-/// `figures.csv`: one row per figure, in document order within each council.
+/// `figures.csv`: one row per figure, councils in id order, figures in record order.
 pub fn figures(model: &Model) -> Result<Vec<u8>, ::csv::Error> {
     let mut out = writer();
     out.write_record([
@@ -158,6 +158,7 @@ pub fn figures(model: &Model) -> Result<Vec<u8>, ::csv::Error> {
         "flags",
         "note",
         "rule",
+        "context",
         "span_start",
         "span_end",
         "sentence",
@@ -179,6 +180,7 @@ pub fn figures(model: &Model) -> Result<Vec<u8>, ::csv::Error> {
                 figure.flags.join(";"),
                 figure.note.clone().unwrap_or_default(),
                 figure.evidence.rule.clone(),
+                figure.evidence.matched.join(";"),
                 figure.span[0].to_string(),
                 figure.span[1].to_string(),
                 figure.sentence.clone(),

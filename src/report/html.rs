@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{svg, LabelName, LoadedParagraph, LoadedRecord, Model};
+use super::{svg, CategoryRank, LabelName, LoadedParagraph, LoadedRecord, Model};
 use crate::figures::{Figure, FigureUnit};
 
 /// Escapes text for HTML content and attribute values.
@@ -97,6 +97,15 @@ pub fn format_value(value: f64, unit: FigureUnit) -> String {
     }
 }
 
+/// An RFC 3339 time as `23 November 2026, 10:45 UTC`; other text as it is.
+pub fn readable_date(rfc3339: &str) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|moment| moment.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
 fn trim_number(value: f64) -> String {
     let text = format!("{value:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -106,7 +115,7 @@ fn thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -136,9 +145,10 @@ nav ul { list-style: none; padding: 0; margin: .5rem 0 1rem; display: flex; flex
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 figure { margin: 1rem 0; }
 figcaption { color: #333; font-size: .92rem; }
-.chart { max-width: 100%; height: auto; font-size: 13px; }
+.chart { width: 100%; max-width: 760px; min-width: 540px; height: auto; font-size: 13px; }
 .chart text { fill: #1b1b1b; }
 .chart .label { fill: #0b4f9c; text-decoration: underline; }
+.chart .label.none { fill: #1b1b1b; text-decoration: none; }
 .chart .axis { fill: #444; font-size: 12px; }
 .chart rect { fill: #1d4f91; }
 .chart .grid { stroke: #d9d9d9; stroke-width: 1; }
@@ -147,20 +157,19 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0 .5rem; caption-side: top; }
 th, td { border: 1px solid #c8c8c8; padding: .3rem .5rem; vertical-align: top; }
 thead th { background: #eef1f5; text-align: left; vertical-align: bottom; }
-tbody th { text-align: left; font-weight: 600; background: #fafafa; }
+tbody th, tfoot th { text-align: left; font-weight: 600; background: #fafafa; min-width: 11rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 abbr[title] { text-decoration: underline dotted; }
 .heat td { text-align: center; font-variant-numeric: tabular-nums; min-width: 3.2rem; }
 .heat td a { color: inherit; display: block; }
-.heat thead th { font-size: .82rem; min-width: 4.2rem; }
+.heat thead th { font-size: .82rem; min-width: 3.6rem; }
 .h0 { color: #6b6b6b; background: #fff; }
 .h1 { background: #deebf7; color: #1b1b1b; }
 .h2 { background: #9ecae1; color: #1b1b1b; }
 .h3 { background: #6baed6; color: #1b1b1b; }
 .h4 { background: #2171b5; color: #fff; }
 .h5 { background: #08306b; color: #fff; }
-.legend { display: flex; flex-wrap: wrap; gap: .5rem; list-style: none; padding: 0; font-size: .88rem; }
-.legend li { display: flex; align-items: center; gap: .3rem; }
+.legend { font-size: .88rem; }
 .swatch { display: inline-block; min-width: 2.4rem; text-align: center; border: 1px solid #999; padding: 0 .3rem; }
 .quote { margin: .5rem 0 1rem; padding: .5rem .9rem; border-left: 4px solid #1d4f91; background: #f7f9fc; }
 .quote blockquote { margin: 0; }
@@ -181,6 +190,7 @@ footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 
   h2, h3, h4 { break-after: avoid; }
   tr, .quote { break-inside: avoid; }
   .table-wrap { overflow: visible; }
+  .chart { min-width: 0; }
   .heat td, .heat th, .meter, mark, .chart rect { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
@@ -248,12 +258,13 @@ pub fn render(model: &Model) -> String {
     let _ = writeln!(page, "<style>{STYLE}</style>\n</head>\n<body>");
 
     page.push_str("<header>\n<h1>Councils' productivity plans</h1>\n");
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<p class=\"meta\">{councils} councils, {units} units of text ({labelled} with a theme). \
-         Run of <time datetime=\"{date}\">{date}</time>; plansift {version}{records_version}; \
-         classification rules {rules}.</p>\n",
+         Run of <time datetime=\"{date}\">{shown_date}</time>; plansift {version}{records_version}; \
+         classification rules {rules}.</p>",
         date = escape(&model.run.run_date),
+        shown_date = escape(&readable_date(&model.run.run_date)),
         version = escape(&model.run.report_version),
         records_version = match &model.run.records_version {
             Some(version) if *version != model.run.report_version => {
@@ -303,7 +314,7 @@ fn barriers_section(page: &mut String, model: &Model, raising: usize) {
     );
     let _ = writeln!(
         page,
-        "<figure>\n{}\n<figcaption>Bar length: councils whose plan raises the category, out of {councils}. \
+        "<figure>\n<div class=\"table-wrap\">{}</div>\n<figcaption>Bar length: councils whose plan raises the category, out of {councils}. \
          Select a category name to read what councils say.</figcaption>\n</figure>\n</section>",
         svg::bar_chart("barchart", &model.categories, councils)
     );
@@ -314,7 +325,13 @@ fn matrix_section(page: &mut String, model: &Model) {
     page.push_str("<h2 id=\"matrix-h\">Which council raises which barrier</h2>\n");
     page.push_str("<p>Each cell gives the number of units of the council's plan in the category; ");
     page.push_str("a number links to the council's quotes. Darker cells have more units.</p>\n");
-    page.push_str("<ul class=\"legend\" aria-label=\"Shading\">");
+    let shown: Vec<&CategoryRank> = model.categories.iter().filter(|category| category.councils > 0).collect();
+    let unraised: Vec<String> =
+        model.categories.iter().filter(|category| category.councils == 0).map(|c| escape(&c.label.name)).collect();
+    if !unraised.is_empty() {
+        let _ = writeln!(page, "<p>Left out: categories no council raises ({}).</p>", unraised.join(", "));
+    }
+    page.push_str("<p class=\"legend\" aria-hidden=\"true\">Shading:");
     let levels = &model.presentation.heat_levels;
     for (level, minimum) in levels.iter().enumerate() {
         let range = match levels.get(level + 1) {
@@ -322,12 +339,12 @@ fn matrix_section(page: &mut String, model: &Model) {
             Some(_) => minimum.to_string(),
             None => format!("{minimum}+"),
         };
-        let _ = write!(page, "<li><span class=\"swatch h{}\">{range}</span> units</li>", level + 1);
+        let _ = write!(page, " <span class=\"swatch h{}\">{range}</span>", level + 1);
     }
-    page.push_str("</ul>\n<div class=\"table-wrap\">\n<table class=\"heat\">\n");
+    page.push_str(" units</p>\n<div class=\"table-wrap\">\n<table class=\"heat\">\n");
     page.push_str("<caption>Units raising each barrier category, by council</caption>\n<thead><tr>");
     page.push_str("<th scope=\"col\">Council</th>");
-    for category in &model.categories {
+    for category in &shown {
         let _ = write!(
             page,
             "<th scope=\"col\"><abbr title=\"{}\">{}</abbr></th>",
@@ -339,7 +356,7 @@ fn matrix_section(page: &mut String, model: &Model) {
     for (index, record) in model.records.iter().enumerate() {
         let counts = &model.counts[index];
         let _ = write!(page, "<tr><th scope=\"row\">{}</th>", escape(&record.council.name));
-        for category in &model.categories {
+        for category in &shown {
             let count = counts.barrier_units.get(&category.label.id).map_or(0, Vec::len);
             let level = model.presentation.heat_level(count);
             if count == 0 {
@@ -357,7 +374,7 @@ fn matrix_section(page: &mut String, model: &Model) {
         let _ = writeln!(page, "<td class=\"num\">{}</td></tr>", counts.barrier_units.len());
     }
     page.push_str("</tbody>\n<tfoot><tr><th scope=\"row\">Councils</th>");
-    for category in &model.categories {
+    for category in &shown {
         let _ = write!(page, "<td class=\"num\" data-councils=\"{}\">{}</td>", category.councils, category.councils);
     }
     page.push_str("<td></td></tr></tfoot>\n</table>\n</div>\n</section>\n");
@@ -461,15 +478,20 @@ fn themes_section(page: &mut String, model: &Model) {
         for theme in &model.themes {
             let count = counts.theme_units.get(&theme.id).copied().unwrap_or(0);
             if count == 0 {
-                page.push_str("<td class=\"gap\" data-count=\"0\">not covered</td>");
+                let _ = write!(
+                    page,
+                    "<td class=\"gap\" data-theme=\"{}\" data-count=\"0\">not covered</td>",
+                    escape(&theme.id)
+                );
                 continue;
             }
             answered += 1;
             let share = (count * 100 + total / 2) / total.max(1);
             let _ = write!(
                 page,
-                "<td data-count=\"{count}\">{count} <span class=\"muted\">({share}%)</span>\
-                 <span class=\"meter\" style=\"width:{share}%\"></span></td>"
+                "<td data-theme=\"{}\" data-count=\"{count}\">{count} <span class=\"muted\">({share}%)</span>\
+                 <span class=\"meter\" style=\"width:{share}%\"></span></td>",
+                escape(&theme.id)
             );
         }
         let _ = writeln!(
@@ -505,7 +527,11 @@ fn figures_section(page: &mut String, model: &Model) {
         for kind in &model.presentation.figures {
             let found: Vec<&Figure> = record.figures.iter().filter(|figure| figure.id == kind.id).collect();
             let Some(first) = found.first() else {
-                page.push_str("<td class=\"num\" data-sort=\"\"><span class=\"muted\">—</span></td>");
+                let _ = write!(
+                    page,
+                    "<td class=\"num\" data-figure=\"{}\" data-sort=\"\"><span class=\"muted\">—</span></td>",
+                    escape(&kind.id)
+                );
                 continue;
             };
             figure_cell(page, record, first, found.len() - 1);
@@ -522,7 +548,8 @@ fn figure_cell(page: &mut String, record: &LoadedRecord, figure: &Figure, more: 
     }
     let _ = write!(
         page,
-        "<td class=\"num\" data-sort=\"{}\"><span title=\"{}\">{}</span>",
+        "<td class=\"num\" data-figure=\"{}\" data-sort=\"{}\"><span title=\"{}\">{}</span>",
+        escape(&figure.id),
         figure.value,
         escape(&figure.sentence),
         escape(&value)
@@ -656,6 +683,13 @@ mod tests {
         assert_eq!(source_href(&record, Some(2)).as_deref(), Some("https://example.org/plan.pdf#page=2"));
         record.source.content_type = "text/html".to_string();
         assert_eq!(source_href(&record, Some(2)).as_deref(), Some("https://example.org/plan.pdf"));
+    }
+
+    #[test]
+    fn run_dates_read_as_dates_in_utc() {
+        assert_eq!(readable_date("2024-07-19T09:05:00+01:00"), "19 July 2024, 08:05 UTC");
+        assert_eq!(readable_date(""), "");
+        assert_eq!(readable_date("yesterday"), "yesterday");
     }
 
     #[test]

@@ -85,6 +85,7 @@ CREATE TABLE figures (
     flags      TEXT NOT NULL,
     note       TEXT,
     rule       TEXT NOT NULL,
+    context    TEXT NOT NULL,
     span_start INTEGER NOT NULL,
     span_end   INTEGER NOT NULL,
     sentence   TEXT NOT NULL
@@ -161,8 +162,8 @@ fn insert_all(model: &Model, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result
     )?;
     let mut figure = tx.prepare(
         "INSERT INTO figures (council_id, paragraph, figure_id, page, value, high, unit, noun, raw, qualifiers, \
-         flags, note, rule, span_start, span_end, sentence) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         flags, note, rule, context, span_start, span_end, sentence) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
 
     let mut next_id: i64 = 0;
@@ -249,6 +250,7 @@ fn insert_all(model: &Model, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result
                 item.flags.join(";"),
                 item.note,
                 item.evidence.rule,
+                item.evidence.matched.join(";"),
                 item.span[0] as i64,
                 item.span[1] as i64,
                 item.sentence,

@@ -6,13 +6,13 @@
 
 use std::fmt::Write;
 
-use super::html::escape;
+use super::html::{anchor, escape};
 use super::CategoryRank;
 
 /// Width of the drawing, in SVG user units.
 const WIDTH: usize = 760;
 /// Room for category names left of the bars.
-const LABEL_WIDTH: usize = 250;
+const LABEL_WIDTH: usize = 270;
 /// Room for the value right of the longest bar.
 const VALUE_WIDTH: usize = 60;
 /// Height of one row.
@@ -59,19 +59,29 @@ pub fn bar_chart(id: &str, categories: &[CategoryRank], councils: usize) -> Stri
         let width = bar_room * category.councils / scale_max;
         let middle = y + BAR / 2 + 5;
         let name = escape(&category.label.name);
-        let _ = write!(
+        // Only categories someone raises have quotes to link to.
+        let label = if category.councils > 0 {
+            format!(
+                "<a href=\"#{}\"><text class=\"label\" x=\"{}\" y=\"{middle}\" text-anchor=\"end\">{name}</text></a>",
+                anchor(&["cat", &category.label.id]),
+                LABEL_WIDTH - 8
+            )
+        } else {
+            format!(
+                "<text class=\"label none\" x=\"{}\" y=\"{middle}\" text-anchor=\"end\">{name}</text>",
+                LABEL_WIDTH - 8
+            )
+        };
+        let _ = writeln!(
             out,
             "<g class=\"bar\" data-category=\"{}\" data-councils=\"{}\">\
-             <title>{name}: {} of {councils} councils, {} units</title>\
-             <a href=\"#cat-{}\"><text class=\"label\" x=\"{}\" y=\"{middle}\" text-anchor=\"end\">{name}</text></a>\
+             <title>{name}: {} of {councils} councils, {} units</title>{label}\
              <rect x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{width}\" height=\"{BAR}\"/>\
-             <text class=\"value\" x=\"{}\" y=\"{middle}\">{}</text></g>\n",
+             <text class=\"value\" x=\"{}\" y=\"{middle}\">{}</text></g>",
             escape(&category.label.id),
             category.councils,
             category.councils,
             category.units,
-            escape(&category.label.id),
-            LABEL_WIDTH - 8,
             LABEL_WIDTH + width + 6,
             category.councils
         );
@@ -103,11 +113,13 @@ mod tests {
         assert!(chart.contains(&format!("width=\"{}\"", (full - LABEL_WIDTH) / 2)));
         assert!(chart.contains("data-category=\"b\" data-councils=\"2\""));
         assert!(!chart.contains("<Beta>"));
+        assert!(chart.contains("<a href=\"#cat--a\">"));
     }
 
     #[test]
     fn no_councils_draws_empty_bars_without_dividing_by_zero() {
         let chart = bar_chart("c", &[rank("a", "A", 0)], 0);
         assert!(chart.contains("width=\"0\""));
+        assert!(!chart.contains("<a "), "nothing to link to");
     }
 }
