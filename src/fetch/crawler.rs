@@ -117,12 +117,13 @@ impl Crawler {
     }
 
     /// Fetches every council of `seeds`, `concurrency` at a time, handing each
-    /// result to `deliver` (with the seed's index) as soon as it is ready.
+    /// result to `deliver` (with the seed's index and the time its fetch took,
+    /// waiting for its hosts included) as soon as it is ready.
     ///
     /// `deliver` may block (to apply back-pressure); fetching waits meanwhile.
     pub fn fetch_all<F>(&self, seeds: &[Seed], deliver: F) -> Result<(), FetchError>
     where
-        F: Fn(usize, Result<FetchedPlan, FetchError>),
+        F: Fn(usize, Result<FetchedPlan, FetchError>, Duration),
     {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -131,10 +132,14 @@ impl Crawler {
             .map_err(|e| FetchError::Http { url: String::new(), message: format!("cannot start runtime: {e}") })?;
         runtime.block_on(async {
             stream::iter(seeds.iter().enumerate())
-                .map(|(index, seed)| async move { (index, self.fetch_plan(seed).await) })
+                .map(|(index, seed)| async move {
+                    let started = std::time::Instant::now();
+                    let result = self.fetch_plan(seed).await;
+                    (index, result, started.elapsed())
+                })
                 .buffer_unordered(self.options.concurrency.max(1))
-                .for_each(|(index, result)| {
-                    tokio::task::block_in_place(|| deliver(index, result));
+                .for_each(|(index, result, elapsed)| {
+                    tokio::task::block_in_place(|| deliver(index, result, elapsed));
                     async {}
                 })
                 .await;
