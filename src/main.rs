@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -12,17 +13,21 @@ use plansift::document::{BlockKind, Document};
 use plansift::eval;
 use plansift::extract::{self, Input};
 use plansift::fetch;
+use plansift::fetch::client::ClientConfig;
+use plansift::fetch::crawler::CrawlOptions;
+use plansift::fetch::retry::RetryPolicy;
 use plansift::figures::{self, Figure};
 use plansift::limits::Limits;
 use plansift::pipeline::{self, RunOptions};
 use plansift::seeds::Location;
 
-/// Exit code: every council processed.
+/// Exit code: every council processed (fetched, not_modified or changed).
 const EXIT_OK: u8 = 0;
-/// Exit code: the run finished but at least one council failed.
+/// Exit code: the run finished but at least one council failed (its earlier
+/// record, if any, is kept and marked stale).
 const EXIT_PARTIAL: u8 = 1;
 /// Exit code: the run could not be done at all (bad arguments, unreadable seed
-/// list, output not writable).
+/// list, output or cache not usable).
 const EXIT_FATAL: u8 = 2;
 
 /// Turns English councils' productivity plans into structured, classified data.
@@ -93,6 +98,92 @@ struct RunArgs {
     rules: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    fetch: FetchArgs,
+}
+
+/// How `run` fetches documents over HTTP.
+#[derive(Debug, clap::Args)]
+struct FetchArgs {
+    /// Cache folder for fetched bytes and validators (ETag, Last-Modified).
+    #[arg(long, value_name = "DIR", default_value = "corpus/cache")]
+    cache: PathBuf,
+    /// Use the cache only: send no request; councils not cached fail.
+    #[arg(long)]
+    offline: bool,
+    /// Also fetch loopback, private and link-local addresses (tests, intranets).
+    #[arg(long)]
+    allow_private: bool,
+    /// Contact URL put in the User-Agent: "plansift/<version> (+URL)".
+    #[arg(long, value_name = "URL", default_value = fetch::client::DEFAULT_CONTACT_URL)]
+    contact: String,
+    /// Least gap between two requests to one host (e.g. 1s, 200ms).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    delay: Duration,
+    /// Longest robots.txt Crawl-delay honoured.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    max_crawl_delay: Duration,
+    /// Time allowed to connect to a server.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    connect_timeout: Duration,
+    /// Time allowed for one request, redirects and the whole body included.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Retries after a timeout, connection error, 429 or 5xx.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    retries: u32,
+    /// Wait before the first retry, doubled for each next one (plus jitter).
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration)]
+    retry_backoff: Duration,
+    /// Longest Retry-After honoured; a longer one fails the document.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_duration)]
+    max_retry_after: Duration,
+    /// Redirects followed per request.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    max_redirects: usize,
+    /// Councils fetched at the same time (one request at a time per host).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    concurrency: usize,
+}
+
+impl FetchArgs {
+    fn options(&self, limits: &Limits) -> CrawlOptions {
+        CrawlOptions {
+            client: ClientConfig {
+                user_agent: fetch::client::user_agent_with_contact(&self.contact),
+                connect_timeout: self.connect_timeout,
+                total_timeout: self.timeout,
+                max_body_bytes: limits.max_document_bytes,
+                max_redirects: self.max_redirects,
+                allow_private: self.allow_private,
+            },
+            min_delay: self.delay,
+            max_crawl_delay: self.max_crawl_delay,
+            retry: RetryPolicy {
+                max_retries: self.retries,
+                base_backoff: self.retry_backoff,
+                max_backoff: Duration::from_secs(30).max(self.retry_backoff),
+                max_retry_after: self.max_retry_after,
+            },
+            cache_dir: self.cache.clone(),
+            offline: self.offline,
+            concurrency: self.concurrency.max(1),
+        }
+    }
+}
+
+/// Parses `250ms`, `2s`, `1.5s` or a bare number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = number.trim().parse().map_err(|_| format!("{text:?} is not a duration (use e.g. 200ms or 2s)"))?;
+    Duration::try_from_secs_f64(value * scale).map_err(|e| format!("{text:?}: {e}"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -160,24 +251,31 @@ fn run(args: RunArgs) -> u8 {
             return EXIT_FATAL;
         }
     };
+    let limits = args.limits.limits();
     let options = RunOptions {
         classifier,
         seeds: args.seeds.unwrap_or_else(default_seeds),
         out_dir: args.out,
-        limits: args.limits.limits(),
+        fetch: args.fetch.options(&limits),
+        limits,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     match pipeline::run(&options) {
         Ok(report) => {
             for council in report.councils.iter().filter(|c| c.reason.is_some()) {
-                eprintln!("plansift: {}: {}", council.id, council.reason.as_deref().unwrap_or_default());
+                let kept = if council.stale { " (earlier record kept, marked stale)" } else { "" };
+                eprintln!("plansift: {}: {}{kept}", council.id, council.reason.as_deref().unwrap_or_default());
             }
             if !args.quiet {
+                let totals = &report.totals;
                 eprintln!(
-                    "plansift: {} councils, {} ok, {} failed; records in {}",
-                    report.totals.councils,
-                    report.totals.ok,
-                    report.totals.failed,
+                    "plansift: {} councils: {} fetched, {} changed, {} not modified, {} failed; {} requests; records in {}",
+                    totals.councils,
+                    totals.fetched,
+                    totals.changed,
+                    totals.not_modified,
+                    totals.failed,
+                    totals.requests,
                     options.out_dir.display()
                 );
             }

@@ -1,15 +1,19 @@
 //! The whole job: seed list in, one record per council plus `records.jsonl` and
 //! `run.json` out.
 //!
-//! Councils are processed in parallel (rayon). Each council is isolated: a failure
-//! or even a panic while processing one costs that council its record for this run
-//! and nothing else. Records are written atomically, so an interrupted run leaves
-//! every record either as it was or complete.
+//! Two stages overlap: the fetch stage ([`Crawler`], async, polite per host) hands
+//! each council's plan, as soon as it is fetched, to the build stage (rayon), which
+//! extracts, classifies and writes the record. Each council is isolated: a failure
+//! or even a panic while processing one costs that council this run's refresh and
+//! nothing else. A council that fails keeps its last good record, marked stale; a
+//! council whose documents are unchanged since the last run keeps its record as is.
+//! Records are written atomically, so an interrupted run leaves every record either
+//! as it was or complete.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -19,7 +23,9 @@ use thiserror::Error;
 use crate::atomic;
 use crate::classify::{Classifier, UnitRef};
 use crate::document::Document;
+use crate::document::{Warning, WarningCode};
 use crate::extract::{self, ExtractError, Input};
+use crate::fetch::crawler::{CrawlOptions, Crawler, FetchedPlan};
 use crate::fetch::{self, FetchError, Fetched};
 use crate::figures::{self, RulesError};
 use crate::limits::Limits;
@@ -40,16 +46,32 @@ pub struct RunOptions {
     pub progress: bool,
     /// The compiled classification rules.
     pub classifier: Arc<Classifier>,
+    /// How documents are fetched: politeness, timeouts, cache, offline.
+    pub fetch: CrawlOptions,
 }
 
-/// Whether a council's record was produced in this run.
+/// What happened to a council in this run (`status` in `run.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The record was written.
-    Ok,
-    /// No record was written; `reason` says why.
+    /// The plan was fetched (or read from a local file) and the record written;
+    /// there was no earlier record, or the documents are local files.
+    Fetched,
+    /// The server said the documents have not changed (304, or the same bytes),
+    /// and the earlier record was kept without rebuilding it.
+    NotModified,
+    /// The documents changed since the earlier record, which was rebuilt.
+    Changed,
+    /// This run could not produce a record; `reason` says why. An earlier record,
+    /// if any, is kept and marked stale.
     Failed,
+}
+
+impl Status {
+    /// True for every status but [`Status::Failed`].
+    pub fn is_ok(self) -> bool {
+        self != Status::Failed
+    }
 }
 
 /// Milliseconds spent in each stage for one council.
@@ -72,11 +94,13 @@ pub struct CouncilOutcome {
     pub id: String,
     /// The council's name.
     pub name: String,
-    /// Ok or failed.
+    /// Fetched, not_modified, changed or failed.
     pub status: Status,
-    /// Why it failed; `null` when ok.
+    /// Why it failed; `null` otherwise.
     pub reason: Option<String>,
-    /// The record file written, relative to the output folder.
+    /// True when the record is an earlier run's, kept because this run failed.
+    pub stale: bool,
+    /// The record file, relative to the output folder (`null` when there is none).
     pub record: Option<String>,
     /// Units in the record.
     pub paragraphs: usize,
@@ -91,10 +115,20 @@ pub struct CouncilOutcome {
 pub struct Totals {
     /// Councils in the seed list.
     pub councils: usize,
-    /// Councils whose record was written.
+    /// Councils that did not fail (fetched + not_modified + changed).
     pub ok: usize,
+    /// Councils fetched for the first time (or read from local files).
+    pub fetched: usize,
+    /// Councils whose documents had not changed.
+    pub not_modified: usize,
+    /// Councils whose documents changed.
+    pub changed: usize,
     /// Councils that failed.
     pub failed: usize,
+    /// Failed councils whose earlier record was kept, marked stale.
+    pub stale: usize,
+    /// HTTP requests sent (robots.txt and retries included).
+    pub requests: u64,
 }
 
 /// What `run.json` holds: the run's provenance and every council's outcome.
@@ -132,6 +166,9 @@ pub enum RunError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The fetch stage could not start.
+    #[error("cannot start fetching: {0}")]
+    Fetch(FetchError),
 }
 
 /// Why one council has no record in this run.
@@ -187,26 +224,54 @@ pub fn run(options: &RunOptions) -> Result<RunReport, RunError> {
     let out_dir = &options.out_dir;
     std::fs::create_dir_all(out_dir).map_err(|source| RunError::Output { path: out_dir.clone(), source })?;
 
+    let crawler = Crawler::new(options.fetch.clone()).map_err(RunError::Fetch)?;
+
     let bar = progress_bar(seeds.len(), options.progress);
-    let results: Vec<(CouncilOutcome, Option<CouncilRecord>)> = seeds
-        .par_iter()
-        .map(|seed| {
-            let outcome = process_and_write(seed, options);
-            bar.inc(1);
-            outcome
-        })
-        .collect();
+    // The channel's bound keeps at most a few fetched plans waiting in memory.
+    let (sender, receiver) = mpsc::sync_channel(options.fetch.concurrency.max(1));
+    let (fetch_result, mut results) = std::thread::scope(|scope| {
+        let fetcher = scope.spawn(|| {
+            crawler.fetch_all(&seeds, move |index, plan, elapsed| {
+                let _ = sender.send((index, plan, elapsed));
+            })
+        });
+        let results: Vec<(usize, CouncilOutcome, Option<String>)> = receiver
+            .into_iter()
+            .par_bridge()
+            .map(|(index, plan, elapsed)| {
+                let (outcome, line) = process_and_write(&seeds[index], plan, elapsed, options);
+                bar.inc(1);
+                (index, outcome, line)
+            })
+            .collect();
+        let fetch_result = fetcher.join().unwrap_or_else(|_| {
+            Err(FetchError::Http { url: String::new(), message: "the fetch stage panicked".into() })
+        });
+        (fetch_result, results)
+    });
     bar.finish_and_clear();
+    fetch_result.map_err(RunError::Fetch)?;
+    results.sort_by_key(|(index, _, _)| *index);
 
     let mut lines = String::new();
-    for record in results.iter().filter_map(|(_, record)| record.as_ref()) {
-        lines.push_str(&record.to_json_line());
+    for line in results.iter().filter_map(|(_, _, line)| line.as_ref()) {
+        lines.push_str(line);
         lines.push('\n');
     }
     write_output(&out_dir.join("records.jsonl"), lines.as_bytes())?;
 
-    let councils: Vec<CouncilOutcome> = results.into_iter().map(|(outcome, _)| outcome).collect();
-    let ok = councils.iter().filter(|c| c.status == Status::Ok).count();
+    let councils: Vec<CouncilOutcome> = results.into_iter().map(|(_, outcome, _)| outcome).collect();
+    let count = |status: Status| councils.iter().filter(|c| c.status == status).count();
+    let totals = Totals {
+        councils: councils.len(),
+        ok: councils.iter().filter(|c| c.status.is_ok()).count(),
+        fetched: count(Status::Fetched),
+        not_modified: count(Status::NotModified),
+        changed: count(Status::Changed),
+        failed: count(Status::Failed),
+        stale: councils.iter().filter(|c| c.stale).count(),
+        requests: crawler.requests(),
+    };
     let report = RunReport {
         plansift_version: env!("CARGO_PKG_VERSION").to_string(),
         schema_version: SCHEMA_VERSION.to_string(),
@@ -214,7 +279,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, RunError> {
         started_at,
         finished_at: fetch::now_rfc3339(),
         elapsed_ms: started.elapsed().as_millis() as u64,
-        totals: Totals { councils: councils.len(), ok, failed: councils.len() - ok },
+        totals,
         councils,
     };
     let mut json = serde_json::to_string_pretty(&report).unwrap_or_default();
@@ -239,56 +304,128 @@ fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
     bar
 }
 
-fn process_and_write(seed: &Seed, options: &RunOptions) -> (CouncilOutcome, Option<CouncilRecord>) {
+/// Turns one council's fetch result into its record and outcome: keeps the
+/// earlier record when nothing changed, rebuilds it otherwise, and keeps it marked
+/// stale when this run failed. Returns the outcome and the record's JSON line.
+fn process_and_write(
+    seed: &Seed,
+    plan: Result<FetchedPlan, FetchError>,
+    fetch_time: Duration,
+    options: &RunOptions,
+) -> (CouncilOutcome, Option<String>) {
     let started = Instant::now();
-    let mut timings = Timings::default();
-    let result = build_record(seed, &options.limits, &options.classifier, &mut timings).and_then(|record| {
-        let file = format!("{}.json", seed.id);
-        let path = options.out_dir.join(&file);
-        atomic::write(&path, record.to_json_pretty().as_bytes())
-            .map_err(|source| CouncilError::Write { path, source })?;
-        Ok((file, record))
-    });
-    timings.total_ms = started.elapsed().as_millis() as u64;
-    timings.build_ms = timings.total_ms.saturating_sub(timings.fetch_ms + timings.extract_ms);
+    let mut timings = Timings { fetch_ms: fetch_time.as_millis() as u64, ..Timings::default() };
+    let file = format!("{}.json", seed.id);
+    let path = options.out_dir.join(&file);
+    let previous = read_previous_record(&path);
     let mut outcome = CouncilOutcome {
         id: seed.id.clone(),
         name: seed.name.clone(),
-        status: Status::Ok,
+        status: Status::Fetched,
         reason: None,
+        stale: false,
         record: None,
         paragraphs: 0,
         warnings: 0,
-        timings,
+        timings: Timings::default(),
     };
-    match result {
-        Ok((file, record)) => {
+    let result = plan.map_err(CouncilError::from).and_then(|plan| {
+        if plan.not_modified() && previous.as_ref().is_some_and(|record| !is_stale(record)) {
+            return Ok((Status::NotModified, None));
+        }
+        let changed = previous.is_some() && plan.parts.iter().any(|part| !part.not_modified && !is_local(part));
+        let record = build_record(seed, plan, &options.limits, &options.classifier, &mut timings)?;
+        atomic::write(&path, record.to_json_pretty().as_bytes())
+            .map_err(|source| CouncilError::Write { path: path.clone(), source })?;
+        let status = if changed { Status::Changed } else { Status::Fetched };
+        Ok((status, Some(record)))
+    });
+    let line = match result {
+        Ok((status, Some(record))) => {
+            outcome.status = status;
             outcome.record = Some(file);
             outcome.paragraphs = record.paragraphs.len();
             outcome.warnings = record.warnings.len();
-            (outcome, Some(record))
+            Some(record.to_json_line())
+        }
+        Ok((status, None)) => {
+            outcome.status = status;
+            previous.map(|record| {
+                outcome.record = Some(file);
+                count_record(&record, &mut outcome);
+                record.to_string()
+            })
         }
         Err(error) => {
             outcome.status = Status::Failed;
             outcome.reason = Some(error.to_string());
-            (outcome, None)
+            previous.and_then(|mut record| {
+                mark_stale(&mut record, &error.to_string());
+                let mut pretty = serde_json::to_string_pretty(&record).ok()?;
+                pretty.push('\n');
+                // If the mark cannot be written, the earlier file stays as it was.
+                let _ = atomic::write(&path, pretty.as_bytes());
+                outcome.stale = true;
+                outcome.record = Some(file);
+                count_record(&record, &mut outcome);
+                Some(record.to_string())
+            })
         }
+    };
+    timings.total_ms = started.elapsed().as_millis() as u64 + timings.fetch_ms;
+    timings.build_ms = timings.total_ms.saturating_sub(timings.fetch_ms + timings.extract_ms);
+    outcome.timings = timings;
+    (outcome, line)
+}
+
+fn is_local(part: &Fetched) -> bool {
+    part.url.starts_with("file:")
+}
+
+/// The record an earlier run wrote, as JSON: kept as a value (not a
+/// [`CouncilRecord`]) so a record from another plansift version survives too.
+fn read_previous_record(path: &Path) -> Option<serde_json::Value> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes).ok().filter(serde_json::Value::is_object)
+}
+
+fn is_stale(record: &serde_json::Value) -> bool {
+    record["warnings"].as_array().is_some_and(|warnings| warnings.iter().any(|w| w["code"] == "stale"))
+}
+
+/// Adds (or refreshes) the stale warning on an earlier record.
+fn mark_stale(record: &mut serde_json::Value, reason: &str) {
+    let message = format!("kept from an earlier run: refreshing failed on {}: {reason}", fetch::now_rfc3339());
+    let Ok(warning) = serde_json::to_value(Warning::new(WarningCode::Stale, message)) else { return };
+    if let Some(warnings) = record.get_mut("warnings").and_then(serde_json::Value::as_array_mut) {
+        warnings.retain(|w| w["code"] != "stale");
+        warnings.push(warning);
+    } else if let Some(object) = record.as_object_mut() {
+        object.insert("warnings".into(), serde_json::Value::Array(vec![warning]));
     }
 }
 
-/// Fetches, extracts, segments and classifies one council's plan.
+fn count_record(record: &serde_json::Value, outcome: &mut CouncilOutcome) {
+    outcome.paragraphs = record["paragraphs"].as_array().map_or(0, Vec::len);
+    outcome.warnings = record["warnings"].as_array().map_or(0, Vec::len);
+}
+
+/// Extracts, segments and classifies one council's fetched plan.
 pub fn build_record(
     seed: &Seed,
+    plan: FetchedPlan,
     limits: &Limits,
     classifier: &Classifier,
     timings: &mut Timings,
 ) -> Result<CouncilRecord, CouncilError> {
-    let mut fetched_parts = Vec::with_capacity(seed.locations.len());
-    let mut documents = Vec::with_capacity(seed.locations.len());
-    for location in &seed.locations {
-        let clock = Instant::now();
-        let fetched = fetch::fetch(location, limits.max_document_bytes, limits.time_per_document)?;
-        timings.fetch_ms += clock.elapsed().as_millis() as u64;
+    let FetchedPlan { parts, chain } = plan;
+    if parts.is_empty() {
+        let url = chain.first().cloned().unwrap_or_default();
+        return Err(CouncilError::Fetch(FetchError::NoPlanFound { url, pages: 0 }));
+    }
+    let mut fetched_parts = Vec::with_capacity(parts.len());
+    let mut documents = Vec::with_capacity(parts.len());
+    for fetched in parts {
         let clock = Instant::now();
         let (fetched, document) = extract_with_deadline(fetched, limits)?;
         timings.extract_ms += clock.elapsed().as_millis() as u64;
@@ -297,6 +434,7 @@ pub fn build_record(
     }
     let units = segment::segment(&documents);
     let figures = figures::find_figures(&units)?;
+    let unit_parts: Vec<usize> = units.iter().map(|unit| unit.part).collect();
     let first_fetch = &fetched_parts[0];
     let first_document = &documents[0];
     let refs: Vec<UnitRef<'_>> = units
@@ -311,21 +449,33 @@ pub fn build_record(
     for document in &documents {
         warnings.extend(document.warnings.iter().cloned());
     }
-    Ok(CouncilRecord {
+    let mut record = CouncilRecord {
         schema_version: SCHEMA_VERSION.to_string(),
         council: Council { id: seed.id.clone(), name: seed.name.clone() },
-        source: source_of(first_fetch),
+        source: source_of(first_fetch, chain),
         document: DocumentInfo { title: first_document.title.clone(), pages: first_document.pages },
         paragraphs,
         figures,
         summary,
         warnings,
-    })
+    };
+    attach_source_urls(&mut record, &unit_parts, &fetched_parts);
+    Ok(record)
 }
 
-fn source_of(fetched: &Fetched) -> Source {
+/// Gives each paragraph the URL of the plan part it came from.
+fn attach_source_urls(record: &mut CouncilRecord, unit_parts: &[usize], parts: &[Fetched]) {
+    for (paragraph, part) in record.paragraphs.iter_mut().zip(unit_parts) {
+        if let Some(fetched) = parts.get(*part) {
+            paragraph.source_url.clone_from(&fetched.final_url);
+        }
+    }
+}
+
+fn source_of(fetched: &Fetched, chain: Vec<String>) -> Source {
     let input = input_of(fetched);
     Source {
+        chain,
         url: fetched.url.clone(),
         final_url: fetched.final_url.clone(),
         content_type: extract::detect_format(&input).mime_type().to_string(),

@@ -64,6 +64,9 @@ pub struct Source {
     pub bytes: u64,
     /// When the bytes were fetched or read, RFC 3339 UTC.
     pub fetched_at: String,
+    /// The URLs followed from the seed to the plan (seed first, `final_url`'s
+    /// request last); one entry when the seed named the plan directly.
+    pub chain: Vec<String>,
 }
 
 /// Facts about the extracted document.
@@ -90,6 +93,8 @@ pub struct ParagraphRecord {
     pub page: Option<u32>,
     /// The headings above the unit, outermost first.
     pub section: Vec<String>,
+    /// The URL of the document (plan part) the unit comes from.
+    pub source_url: String,
     /// Theme ids.
     pub themes: Vec<String>,
     /// Barrier-category ids.
@@ -136,6 +141,7 @@ impl ParagraphRecord {
             text: paragraph.text,
             page: paragraph.page,
             section: paragraph.section,
+            source_url: String::new(),
             themes: labels.themes,
             barriers: labels.barriers,
             evidence: labels.evidence,

@@ -1,4 +1,21 @@
-//! Fetching: a seed's location in, the document's bytes and provenance out.
+//! Fetching: a seed's location in, the plan's bytes and provenance out.
+//!
+//! One module per job, lychee-style: [`client`] (one careful HTTP GET), [`safety`]
+//! (which addresses may be fetched), [`robots`] (robots.txt), [`ratelimit`]
+//! (per-host gaps), [`retry`] (backoff and `Retry-After`), [`cache`] (bytes and
+//! validators for incremental runs), [`discover`] (from a landing page to the plan),
+//! [`multipart`] (plans split over pages), and [`crawler`], which combines them
+//! for a whole seed list.
+
+pub mod cache;
+pub mod client;
+pub mod crawler;
+pub mod discover;
+pub mod multipart;
+pub mod ratelimit;
+pub mod retry;
+pub mod robots;
+pub mod safety;
 
 use std::time::Duration;
 
@@ -20,6 +37,9 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
     /// When the bytes were got, RFC 3339 UTC.
     pub fetched_at: String,
+    /// True when the bytes are known to be the same as the last run's (a 304
+    /// answer, or an unchanged hash).
+    pub not_modified: bool,
 }
 
 impl Fetched {
@@ -67,7 +87,7 @@ pub enum FetchError {
         /// The status code.
         status: u16,
     },
-    /// The request failed (DNS, connection, TLS, timeout).
+    /// The request failed (DNS, connection, TLS, a body that broke off).
     #[error("{url}: {message}")]
     Http {
         /// The URL.
@@ -75,9 +95,98 @@ pub enum FetchError {
         /// What went wrong.
         message: String,
     },
+    /// The request (all redirect hops and the body) took longer than allowed.
+    #[error("{url}: timed out after {millis} ms")]
+    Timeout {
+        /// The URL.
+        url: String,
+        /// The limit, in milliseconds (0 when the connect timeout fired).
+        millis: u64,
+    },
+    /// The URL, or a redirect, points somewhere plansift does not go.
+    #[error("{url}: refused: {reason}")]
+    Unsafe {
+        /// The URL refused.
+        url: String,
+        /// Why.
+        reason: safety::UnsafeUrl,
+    },
+    /// Redirects went round in a circle.
+    #[error("{url}: redirect loop (back at {at})")]
+    RedirectLoop {
+        /// The URL asked for.
+        url: String,
+        /// The URL met twice.
+        at: String,
+    },
+    /// More redirects than allowed.
+    #[error("{url}: more than {limit} redirects")]
+    TooManyRedirects {
+        /// The URL asked for.
+        url: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A redirect without a usable `Location`.
+    #[error("{url}: bad redirect: {message}")]
+    BadRedirect {
+        /// The URL that redirected.
+        url: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The host's robots.txt does not allow plansift to fetch this URL.
+    #[error("{url}: disallowed by robots.txt")]
+    RobotsDisallowed {
+        /// The URL.
+        url: String,
+    },
+    /// The server asked to come back later than plansift is willing to wait.
+    #[error("{url}: server asked to retry after {seconds} s, longer than the limit")]
+    RetryAfterTooLong {
+        /// The URL.
+        url: String,
+        /// The wait asked for.
+        seconds: u64,
+    },
+    /// `--offline` and the URL is not in the cache.
+    #[error("{url}: not in the cache (offline run)")]
+    NotCached {
+        /// The URL.
+        url: String,
+    },
+    /// The cache could not be read or written.
+    #[error("cache {path}: {message}")]
+    Cache {
+        /// The file or folder concerned.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Discovery found no page or document that is the plan.
+    #[error("{url}: no productivity plan found within {pages} pages")]
+    NoPlanFound {
+        /// The seed URL.
+        url: String,
+        /// Pages fetched while looking.
+        pages: usize,
+    },
 }
 
-/// Reads one location: a local file, or a single HTTP GET.
+impl FetchError {
+    /// True for failures that may go away if the request is tried again:
+    /// timeouts, connection errors, 5xx and 429 answers.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            FetchError::Timeout { .. } | FetchError::Http { .. } => true,
+            FetchError::Status { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// Reads one location: a local file, or a single HTTP GET (redirects and address
+/// checks as in [`client`], no robots.txt or cache: for one-off use).
 pub fn fetch(location: &Location, max_bytes: u64, timeout: Duration) -> Result<Fetched, FetchError> {
     match location {
         Location::File(path) => {
@@ -89,35 +198,36 @@ pub fn fetch(location: &Location, max_bytes: u64, timeout: Duration) -> Result<F
             let bytes =
                 std::fs::read(path).map_err(|source| FetchError::File { path: path.display().to_string(), source })?;
             let url = location.to_url_string();
-            Ok(Fetched { final_url: url.clone(), url, content_type: None, bytes, fetched_at: now_rfc3339() })
+            Ok(Fetched {
+                final_url: url.clone(),
+                url,
+                content_type: None,
+                bytes,
+                fetched_at: now_rfc3339(),
+                not_modified: false,
+            })
         }
         Location::Http(url) => fetch_http(url, max_bytes, timeout),
     }
 }
 
 fn fetch_http(url: &url::Url, max_bytes: u64, timeout: Duration) -> Result<Fetched, FetchError> {
-    let http_error = |e: &dyn std::fmt::Display| FetchError::Http { url: url.to_string(), message: e.to_string() };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| http_error(&e))?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(concat!("plansift/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| http_error(&e))?;
-        let mut response = client.get(url.clone()).send().await.map_err(|e| http_error(&e))?;
-        if !response.status().is_success() {
-            return Err(FetchError::Status { url: url.to_string(), status: response.status().as_u16() });
-        }
-        let final_url = response.url().to_string();
-        let content_type =
-            response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| http_error(&e))? {
-            if bytes.len() as u64 + chunk.len() as u64 > max_bytes {
-                return Err(FetchError::TooLarge { url: url.to_string(), limit: max_bytes });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(Fetched { url: url.to_string(), final_url, content_type, bytes, fetched_at: now_rfc3339() })
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| FetchError::Http { url: url.to_string(), message: format!("cannot start runtime: {e}") })?;
+    let config = client::ClientConfig { max_body_bytes: max_bytes, total_timeout: timeout, ..Default::default() };
+    let client = client::HttpClient::new(config)?;
+    let response = runtime.block_on(client.get(url, None))?;
+    if !(200..300).contains(&response.status) {
+        return Err(FetchError::Status { url: url.to_string(), status: response.status });
+    }
+    Ok(Fetched {
+        url: url.to_string(),
+        final_url: response.final_url.to_string(),
+        content_type: response.content_type,
+        bytes: response.body,
+        fetched_at: now_rfc3339(),
+        not_modified: false,
     })
 }
