@@ -35,6 +35,10 @@ fn run_corpus() -> (tempfile::TempDir, Vec<Value>) {
         out_dir: out.path().to_path_buf(),
         limits: Limits::default(),
         progress: false,
+        fetch: plansift::fetch::crawler::CrawlOptions {
+            cache_dir: out.path().join("cache"),
+            ..plansift::fetch::crawler::CrawlOptions::default()
+        },
         classifier: std::sync::Arc::new(plansift::classify::Classifier::builtin().unwrap_or_else(|e| panic!("{e}"))),
     };
     let report = pipeline::run(&options).unwrap_or_else(|e| panic!("run: {e}"));

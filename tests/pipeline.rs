@@ -103,12 +103,22 @@ fn a_failed_council_keeps_its_previous_record() {
     fs::write(dir.path().join("seeds.csv"), "id,name,url\ndevon,Devon,plan.html\n").unwrap();
     let first = plansift(&["run", "--quiet", "--seeds", "seeds.csv", "--out", "out"], dir.path());
     assert_eq!(first.status.code(), Some(0));
-    let before = fs::read(dir.path().join("out/devon.json")).unwrap();
+    let before = read_json(&dir.path().join("out/devon.json"));
 
     fs::remove_file(dir.path().join("plan.html")).unwrap();
     let second = plansift(&["run", "--quiet", "--seeds", "seeds.csv", "--out", "out"], dir.path());
     assert_eq!(second.status.code(), Some(1));
-    assert_eq!(fs::read(dir.path().join("out/devon.json")).unwrap(), before, "the last good record is untouched");
+    let after = read_json(&dir.path().join("out/devon.json"));
+    assert_eq!(after["paragraphs"], before["paragraphs"], "the last good record keeps its content");
+    assert_eq!(after["source"], before["source"]);
+    assert!(
+        after["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "stale"),
+        "the kept record is marked stale: {}",
+        after["warnings"]
+    );
+    assert!(schema_errors(&after).is_empty(), "a stale record still validates");
+    let jsonl = fs::read_to_string(dir.path().join("out/records.jsonl")).unwrap();
+    assert_eq!(jsonl.lines().count(), 1, "records.jsonl still holds the stale record");
     let leftovers: Vec<_> = fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
