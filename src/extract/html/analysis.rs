@@ -193,13 +193,32 @@ struct Open {
 
 /// Largest text a furniture box may hold; a bigger "box" is content with a stray title.
 const MAX_BOX_CHARS: usize = 1500;
-/// Furniture classes are ignored on elements holding this much non-link text: a
-/// wrapper called "content-with-sidebar" still holds the content.
-const MAX_FURNITURE_CHARS: usize = 2000;
-
 /// Analyses the page under `html`'s root.
+///
+/// Two passes: the first measures text with only hidden content left out; the second
+/// applies the furniture rules, except to elements that hold a content root's share
+/// of the page's non-link text (a layout wrapper called "l-sidebar-fixed" or
+/// "content-with-sidebar" still holds the article).
 pub(crate) fn analyse(html: &Html, rules: &Rules) -> Analysis {
     let css = HiddenByCss::from_page(html);
+    let raw = analyse_pass(html, rules, &css, None);
+    analyse_pass(html, rules, &css, Some(&raw))
+}
+
+fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Analysis>) -> Analysis {
+    let page_non_link = raw.map_or(0, |raw| {
+        html.tree.nodes().find(|n| n.value().as_element().is_some_and(|e| e.name() == "body")).map_or(0, |body| {
+            let facts = raw.facts(body.id());
+            facts.text_len.saturating_sub(facts.link_len)
+        })
+    });
+    let holds_page_content = |id: NodeId| {
+        raw.is_some_and(|raw| {
+            let facts = raw.facts(id);
+            page_non_link > 0
+                && facts.text_len.saturating_sub(facts.link_len) as f64 >= page_non_link as f64 * rules.root.min_share
+        })
+    };
     let mut analysis = Analysis::default();
     let mut stack: Vec<Open> = Vec::new();
     let mut hard_excluded_depth = 0usize;
@@ -237,7 +256,7 @@ pub(crate) fn analyse(html: &Html, rules: &Rules) -> Analysis {
                         block: !rules.is_inline_element(&name),
                         link: name == "a",
                         hard_excluded: hard,
-                        furniture: is_furniture(element, rules),
+                        furniture: raw.is_some() && is_furniture(element, rules),
                         box_title_candidate: is_heading_name(&name)
                             || element.attr("class").is_some_and(|c| rules.is_heading_class(c)),
                         name,
@@ -265,12 +284,10 @@ pub(crate) fn analyse(html: &Html, rules: &Rules) -> Analysis {
                 let contains_h1 = open.contains_h1 || is_h1;
                 let mut excluded = false;
                 if open.furniture && !contains_h1 {
-                    let non_link = open.text_len.saturating_sub(open.link_len);
-                    let content_heavy = non_link >= MAX_FURNITURE_CHARS && open.link_len * 10 < open.text_len * 3;
-                    excluded = !content_heavy;
+                    excluded = !holds_page_content(open.id);
                 }
                 let mut box_title = false;
-                if !excluded && open.box_title_candidate && open.text_len <= 60 {
+                if raw.is_some() && !excluded && open.box_title_candidate && open.text_len <= 60 {
                     let text = super::walker::visible_text(node, &analysis, rules);
                     if rules.is_box_title(&text) {
                         excluded = true;

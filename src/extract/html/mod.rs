@@ -296,6 +296,19 @@ mod tests {
     }
 
     #[test]
+    fn layout_wrapper_named_after_its_sidebar_keeps_the_article() {
+        // The Verge wraps its article body in "l-sidebar-fixed": a layout class, not a sidebar.
+        let page = format!(
+            "<body><div class=site-nav><a href=/>Home</a></div><article><h1>Story</h1>\
+             <div class='l-sidebar-fixed l-segment'><div class=l-col__main>{PLAN}</div>\
+             <div class=sidebar><a href=/x>Most read story</a></div></div></article></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(text.contains("We will reduce waste"), "{text}");
+        assert!(!text.contains("Most read story"), "{text}");
+    }
+
+    #[test]
     fn title_falls_back_to_title_element_without_site_name() {
         let doc = extract_str(&format!(
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"
