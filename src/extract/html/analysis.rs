@@ -13,7 +13,7 @@ use ego_tree::NodeId;
 use scraper::node::Element;
 use scraper::{Html, Node};
 
-use super::rules::Rules;
+use super::rules::{Furniture, Rules};
 
 /// What the analysis learned about one element.
 #[derive(Debug, Clone, Default)]
@@ -155,13 +155,19 @@ pub(crate) fn is_hidden(element: &Element, rules: &Rules) -> bool {
     element.attr("class").is_some_and(|c| rules.is_hidden_class(c))
 }
 
-/// True when the element is furniture by its name, role, class or id (before the
-/// check that it does not hold the page's `<h1>`).
-fn is_furniture(element: &Element, rules: &Rules) -> bool {
-    rules.is_chrome_element(element.name())
-        || element.attr("role").is_some_and(|r| rules.is_skipped_role(r))
-        || element.attr("class").is_some_and(|c| rules.is_furniture_class(c))
-        || element.id().is_some_and(|i| rules.is_furniture_class(i))
+/// Whether the element is furniture by its name, role, class or id (before the checks
+/// that it does not hold the page's `<h1>` or its content).
+fn furniture(element: &Element, rules: &Rules) -> Option<Furniture> {
+    if element.attr("role").is_some_and(|r| rules.is_skipped_role(r)) {
+        return Some(Furniture::Always);
+    }
+    let by_class = element.attr("class").and_then(|c| rules.furniture_class(c));
+    let by_id = element.id().and_then(|i| rules.furniture_class(i));
+    let by_name = rules.is_chrome_element(element.name()).then_some(Furniture::UnlessContent);
+    [by_class, by_id, by_name].into_iter().flatten().min_by_key(|f| match f {
+        Furniture::Always => 0,
+        Furniture::UnlessContent => 1,
+    })
 }
 
 /// Containers that are never treated as a furniture box around a box title.
@@ -180,7 +186,7 @@ struct Open {
     link: bool,
     /// Excluded by its own attributes: nothing inside is counted.
     hard_excluded: bool,
-    furniture: bool,
+    furniture: Option<Furniture>,
     box_title_candidate: bool,
     text_len: usize,
     link_len: usize,
@@ -256,7 +262,7 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                         block: !rules.is_inline_element(&name),
                         link: name == "a",
                         hard_excluded: hard,
-                        furniture: raw.is_some() && is_furniture(element, rules),
+                        furniture: raw.and(furniture(element, rules)),
                         box_title_candidate: is_heading_name(&name)
                             || element.attr("class").is_some_and(|c| rules.is_heading_class(c)),
                         name,
@@ -282,9 +288,18 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                 }
                 let is_h1 = open.name == "h1";
                 let contains_h1 = open.contains_h1 || is_h1;
-                let mut excluded = false;
-                if open.furniture && !contains_h1 {
-                    excluded = !holds_page_content(open.id);
+                let mut excluded = match open.furniture {
+                    _ if contains_h1 => false,
+                    Some(Furniture::Always) => true,
+                    Some(Furniture::UnlessContent) => !holds_page_content(open.id),
+                    None => false,
+                };
+                if raw.is_some() && !excluded && matches!(open.name.as_str(), "ul" | "ol") {
+                    let items =
+                        node.children().filter(|c| c.value().as_element().is_some_and(|e| e.name() == "li")).count();
+                    excluded = items >= rules.link_list_min_items
+                        && open.text_len > 0
+                        && open.link_len as f64 >= open.text_len as f64 * rules.link_list_min_share;
                 }
                 let mut box_title = false;
                 if raw.is_some() && !excluded && open.box_title_candidate && open.text_len <= 60 {

@@ -309,6 +309,21 @@ mod tests {
     }
 
     #[test]
+    fn long_comment_threads_and_link_lists_inside_the_content_are_dropped() {
+        let comment =
+            "<li><div class=comment-body><p>A reader's long reply about the plan and its many budgets.</p></div></li>";
+        let page = format!(
+            "<body><article><h1>Plan</h1>{PLAN}<ul><li><a href=/a>Budget 2024</a></li><li><a href=/b>Council plan</a></li>\
+             <li><a href=/c>Annual report</a></li></ul><div id=comments class=comments-area><ol>{}</ol></div></article></body>",
+            comment.repeat(20)
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(!text.contains("reader's long reply"), "{text}");
+        assert!(!text.contains("Budget 2024"), "{text}");
+        assert!(text.contains("Our digital programme"), "{text}");
+    }
+
+    #[test]
     fn title_falls_back_to_title_element_without_site_name() {
         let doc = extract_str(&format!(
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"

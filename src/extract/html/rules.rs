@@ -58,6 +58,9 @@ struct RawHidden {
 struct RawFurniture {
     class_tokens: Vec<String>,
     class_words: Vec<String>,
+    strong_words: Vec<String>,
+    link_list_min_share: f64,
+    link_list_min_items: usize,
     content_tokens: Vec<String>,
 }
 
@@ -107,6 +110,15 @@ struct RawLines {
     marker: String,
 }
 
+/// How an element named as furniture is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Furniture {
+    /// Dropped unless it holds the page's `<h1>`.
+    Always,
+    /// Dropped unless it holds the `<h1>` or a content root's share of the text.
+    UnlessContent,
+}
+
 /// The compiled boilerplate rules.
 #[derive(Debug)]
 pub(crate) struct Rules {
@@ -117,6 +129,11 @@ pub(crate) struct Rules {
     hidden_tokens: HashSet<String>,
     furniture_tokens: HashSet<String>,
     furniture_words: HashSet<String>,
+    strong_furniture_words: HashSet<String>,
+    /// Link share from which a list is a menu.
+    pub link_list_min_share: f64,
+    /// Items from which a list of links is a menu.
+    pub link_list_min_items: usize,
     content_tokens: HashSet<String>,
     drop_blocks: RegexSet,
     box_titles: RegexSet,
@@ -161,6 +178,9 @@ impl Rules {
             hidden_tokens: lowered_set(raw.hidden.class_tokens),
             furniture_tokens: lowered_set(raw.furniture.class_tokens),
             furniture_words: lowered_set(raw.furniture.class_words),
+            strong_furniture_words: lowered_set(raw.furniture.strong_words),
+            link_list_min_share: raw.furniture.link_list_min_share,
+            link_list_min_items: raw.furniture.link_list_min_items,
             content_tokens: lowered_set(raw.furniture.content_tokens),
             drop_blocks: compile("drop_blocks", &raw.text.drop_blocks)?,
             box_titles: compile("box_titles", &raw.text.box_titles)?,
@@ -201,12 +221,21 @@ impl Rules {
         tokens(value).any(|t| self.hidden_tokens.contains(&t.to_ascii_lowercase()))
     }
 
-    /// True when a class or id value names page furniture.
-    pub(crate) fn is_furniture_class(&self, value: &str) -> bool {
-        tokens(value).any(|t| {
-            self.furniture_tokens.contains(&t.to_ascii_lowercase())
-                || words_of(t).iter().any(|w| self.furniture_words.contains(w))
-        })
+    /// How surely a class or id value names page furniture, if it does.
+    pub(crate) fn furniture_class(&self, value: &str) -> Option<Furniture> {
+        let mut found = None;
+        for token in tokens(value) {
+            let words = words_of(token);
+            if words.iter().any(|w| self.strong_furniture_words.contains(w)) {
+                return Some(Furniture::Always);
+            }
+            if self.furniture_tokens.contains(&token.to_ascii_lowercase())
+                || words.iter().any(|w| self.furniture_words.contains(w))
+            {
+                found = Some(Furniture::UnlessContent);
+            }
+        }
+        found
     }
 
     /// True when a class or id value names a content container.
