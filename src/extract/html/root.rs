@@ -88,7 +88,13 @@ fn by_text_density<'a>(
         let extra = outer.text_len.saturating_sub(inner.text_len);
         let extra_links = outer.link_len.saturating_sub(inner.link_len);
         let mostly_links = extra > 0 && extra_links as f64 > extra as f64 * rules.root.climb_max_link_share;
-        if extra > rules.root.climb_max_extra_chars || mostly_links {
+        // A parent adding little text is the content's own frame (a title above it);
+        // one adding dense prose no longer than what we have holds the content's other
+        // half (articles split over sibling sections).
+        let little = extra <= rules.root.climb_max_extra_chars && !mostly_links;
+        let dense_half =
+            extra <= inner.text_len && extra_links as f64 <= extra as f64 * rules.root.climb_dense_link_share;
+        if !(little || dense_half) {
             break;
         }
         best = parent;
@@ -127,5 +133,17 @@ mod tests {
             para.repeat(6)
         );
         assert_eq!(root_id_of(&page).as_deref(), Some("maincol"));
+    }
+
+    #[test]
+    fn article_split_over_sibling_sections_is_read_whole() {
+        let para = |n: usize| format!("<p>Paragraph {n} of the story, with enough words to count as prose here.</p>");
+        let first: String = (0..3).map(para).collect();
+        let second: String = (3..9).map(para).collect();
+        let page = format!(
+            "<body><div id=links><a href=/a>Home</a> <a href=/b>News</a></div>\
+             <div id=story><div class=section>{first}</div><div class=section>{second}</div></div></body>"
+        );
+        assert_eq!(root_id_of(&page).as_deref(), Some("story"));
     }
 }

@@ -93,6 +93,8 @@ pub(crate) struct RootRules {
     pub climb_max_extra_chars: usize,
     /// Largest share of links in the text a parent adds when climbing.
     pub climb_max_link_share: f64,
+    /// Largest share of links in dense prose a parent may add (up to doubling the text).
+    pub climb_dense_link_share: f64,
 }
 
 /// Thresholds for telling layout tables from data tables.
