@@ -45,25 +45,34 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
     let analysis = analysis::analyse(&html, rules);
     let root = root::choose_root(&html, &analysis, rules);
     let blocks = walker::walk(root, &analysis, rules);
-    let title = page_title(&html, &analysis, &blocks);
+    let title = page_title(&html, root, &analysis, &blocks);
     Document { title, pages: None, blocks, warnings }
 }
 
-/// The page's own title: its first visible `<h1>`, else the first level-1 heading of
-/// the content, else `<title>` without the site name after the last separator.
-fn page_title(html: &Html, analysis: &analysis::Analysis, blocks: &[crate::document::Block]) -> Option<String> {
-    let h1 = html
-        .tree
-        .nodes()
-        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "h1"))
-        .filter(|n| !analysis.is_excluded(n.id()) && !n.ancestors().any(|a| analysis.is_excluded(a.id())))
-        .map(|n| walker::visible_text(n, analysis, &RULES))
-        .find(|t| !t.is_empty());
-    if h1.is_some() {
-        return h1;
+/// The page's own title: the first visible `<h1>` of the content (a site logo in an
+/// `<h1>` loses to it), else the first level-1 heading of the content, else the page's
+/// first visible `<h1>`, else `<title>` without the site name after the last separator.
+fn page_title(
+    html: &Html,
+    root: ego_tree::NodeRef<'_, scraper::Node>,
+    analysis: &analysis::Analysis,
+    blocks: &[crate::document::Block],
+) -> Option<String> {
+    let first_h1 = |nodes: &mut dyn Iterator<Item = ego_tree::NodeRef<'_, scraper::Node>>| {
+        nodes
+            .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "h1"))
+            .filter(|n| !analysis.is_excluded(n.id()) && !n.ancestors().any(|a| analysis.is_excluded(a.id())))
+            .map(|n| walker::visible_text(n, analysis, &RULES))
+            .find(|t| !t.is_empty())
+    };
+    if let Some(h1) = first_h1(&mut root.descendants()) {
+        return Some(h1);
     }
     if let Some(block) = blocks.iter().find(|b| b.kind == BlockKind::Heading && b.level == Some(1)) {
         return Some(block.text.clone());
+    }
+    if let Some(h1) = first_h1(&mut html.tree.nodes()) {
+        return Some(h1);
     }
     let title_element = html.tree.nodes().find(|n| n.value().as_element().is_some_and(|e| e.name() == "title"))?;
     let text: String = title_element.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
@@ -321,6 +330,14 @@ mod tests {
         assert!(!text.contains("reader's long reply"), "{text}");
         assert!(!text.contains("Budget 2024"), "{text}");
         assert!(text.contains("Our digital programme"), "{text}");
+    }
+
+    #[test]
+    fn title_is_the_contents_h1_not_a_logo_h1_in_the_site_header() {
+        let page = format!("<body><header><h1><a href=/>Example Council</a></h1></header><main><h1>Productivity plan</h1>{PLAN}</main></body>");
+        let doc = extract_str(&page);
+        assert_eq!(doc.title.as_deref(), Some("Productivity plan"));
+        assert!(!all_text(&doc).contains("Example Council"));
     }
 
     #[test]
