@@ -190,6 +190,8 @@ struct Open {
     box_title_candidate: bool,
     text_len: usize,
     link_len: usize,
+    /// Links (`<a>` elements) inside, furniture left out.
+    link_count: usize,
     own_text_len: usize,
     contains_h1: bool,
     /// A child was a box title: this element is the box.
@@ -197,8 +199,11 @@ struct Open {
     score: f64,
 }
 
-/// Largest text a furniture box may hold; a bigger "box" is content with a stray title.
+/// Largest text a furniture box may hold; a bigger "box" is content with a stray title
+/// unless it is mostly links.
 const MAX_BOX_CHARS: usize = 1500;
+/// Share of links from which a big box under a box title ("Breaking news") is furniture.
+const BOX_LINK_SHARE: f64 = 0.3;
 /// Analyses the page under `html`'s root.
 ///
 /// Two passes: the first measures text with only hidden content left out; the second
@@ -268,6 +273,7 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                         name,
                         text_len: 0,
                         link_len: 0,
+                        link_count: 0,
                         own_text_len: 0,
                         contains_h1: false,
                         holds_box_title: false,
@@ -294,9 +300,14 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                     Some(Furniture::UnlessContent) => !holds_page_content(open.id),
                     None => false,
                 };
-                if raw.is_some() && !excluded && matches!(open.name.as_str(), "ul" | "ol") {
-                    let items =
-                        node.children().filter(|c| c.value().as_element().is_some_and(|e| e.name() == "li")).count();
+                if raw.is_some() && !excluded {
+                    let items = if matches!(open.name.as_str(), "ul" | "ol") {
+                        node.children().filter(|c| c.value().as_element().is_some_and(|e| e.name() == "li")).count()
+                    } else if matches!(open.name.as_str(), "div" | "p" | "section") {
+                        open.link_count
+                    } else {
+                        0
+                    };
                     excluded = items >= rules.link_list_min_items
                         && open.text_len > 0
                         && open.link_len as f64 >= open.text_len as f64 * rules.link_list_min_share;
@@ -309,22 +320,29 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                         box_title = true;
                     }
                 }
-                if open.holds_box_title && !is_page_level(&open.name) && open.text_len <= MAX_BOX_CHARS {
+                if open.holds_box_title {
                     excluded = true;
                 }
-                if box_title {
-                    match stack.last_mut() {
-                        Some(parent) if !is_page_level(&parent.name) && parent.text_len <= MAX_BOX_CHARS => {
+                if let (true, Some(raw)) = (box_title, raw) {
+                    // The box is the title's parent when it is small, or a box of links
+                    // that is not the page's content; otherwise only what the title
+                    // introduces (the next list or block of links) goes.
+                    let parent_is_box = stack.last().is_some_and(|parent| {
+                        let facts = raw.facts(parent.id);
+                        !is_page_level(&parent.name)
+                            && (facts.text_len <= MAX_BOX_CHARS
+                                || (!holds_page_content(parent.id)
+                                    && facts.link_len as f64 >= facts.text_len as f64 * BOX_LINK_SHARE))
+                    });
+                    if parent_is_box {
+                        if let Some(parent) = stack.last_mut() {
                             parent.holds_box_title = true;
                         }
-                        _ => {
-                            // The title stands in a big container: drop only the list it introduces.
-                            let next = node.next_siblings().find(|s| s.value().is_element());
-                            if let Some(next) = next.filter(|n| {
-                                n.value().as_element().is_some_and(|e| matches!(e.name(), "ul" | "ol" | "dl"))
-                            }) {
-                                analysis.pending.insert(next.id());
-                            }
+                    } else if let Some(next) = node.next_siblings().find(|s| s.value().is_element()) {
+                        let facts = raw.facts(next.id());
+                        let is_list = next.value().as_element().is_some_and(|e| matches!(e.name(), "ul" | "ol" | "dl"));
+                        if is_list || facts.link_len as f64 >= facts.text_len as f64 * BOX_LINK_SHARE {
+                            analysis.pending.insert(next.id());
                         }
                     }
                 }
@@ -356,6 +374,7 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                 if let Some(parent) = stack.last_mut() {
                     parent.text_len += open.text_len;
                     parent.link_len += open.link_len;
+                    parent.link_count += open.link_count + usize::from(open.link);
                     parent.contains_h1 |= contains_h1;
                 }
             }

@@ -341,6 +341,17 @@ mod tests {
     }
 
     #[test]
+    fn box_title_in_the_content_itself_drops_only_the_links_it_introduces() {
+        let page = format!(
+            "<body><main>{PLAN}<h2>Related links</h2><div><a href=/a>Budget</a> <a href=/b>Council plan</a></div>\
+             <p>Closing paragraph of the plan that must stay in place.</p></main></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(!text.contains("Related links") && !text.contains("Budget"), "{text}");
+        assert!(text.contains("Closing paragraph") && text.contains("We will reduce waste"), "{text}");
+    }
+
+    #[test]
     fn title_falls_back_to_title_element_without_site_name() {
         let doc = extract_str(&format!(
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"
