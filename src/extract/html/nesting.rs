@@ -1,0 +1,152 @@
+//! Bounds element nesting before the HTML parser sees the page.
+//!
+//! html5ever's tree builder scans its stack of open elements for many start tags, so
+//! a page of 100,000 nested `<div>`s takes time quadratic in the depth (minutes, not
+//! milliseconds). This pre-pass counts nesting with a light tag scanner and removes
+//! the tags (never the text) of elements nested deeper than the limit, so the text
+//! of a hostile page still comes out, just flatter.
+
+use std::borrow::Cow;
+
+/// Elements with no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "frame", "hr", "img", "input", "keygen", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements whose end tag is optional and that close themselves when a sibling opens;
+/// counting them would turn every old page of unclosed `<p>`s into "deep nesting".
+const SELF_CLOSING_SIBLINGS: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb", "rt", "rtc", "rp",
+    "colgroup", "caption", "html", "head", "body",
+];
+
+/// Elements whose content is raw text up to their end tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
+
+/// The page with tags nested deeper than `max_depth` removed, and whether any were.
+pub(crate) fn bound_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, bool) {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = memchr_lt(&bytes[i..]) {
+        let start = i + offset;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            i = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            i = find(bytes, start + 2, b">").map_or(bytes.len(), |e| e + 1);
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))
+            .map_or(bytes.len(), |p| name_start + p);
+        if name_end == name_start || !bytes[name_start].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        let tag_end = tag_end(bytes, name_end);
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        let self_closed = tag_end >= 2 && bytes[tag_end - 2] == b'/';
+        let counted = !VOID.contains(&name.as_str()) && !SELF_CLOSING_SIBLINGS.contains(&name.as_str());
+        if counted && !self_closed {
+            if closing {
+                if depth > max_depth {
+                    dropped.push((start, tag_end));
+                }
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                if depth > max_depth {
+                    dropped.push((start, tag_end));
+                }
+            }
+        }
+        i = tag_end;
+        if !closing && RAW_TEXT.contains(&name.as_str()) {
+            i = find_end_tag(bytes, i, name.as_bytes());
+        }
+    }
+    if dropped.is_empty() {
+        return (Cow::Borrowed(html), false);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (start, end) in dropped {
+        out.push_str(&html[copied..start]);
+        copied = end;
+    }
+    out.push_str(&html[copied..]);
+    (Cow::Owned(out), true)
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+}
+
+/// Index just past the `>` closing a tag whose name ends at `from`, skipping quoted
+/// attribute values.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (offset, &b) in bytes[from..].iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return from + offset + 1,
+            None => {}
+        }
+    }
+    bytes.len()
+}
+
+/// Index of the `</name` that ends a raw-text element starting at `from`.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(p) = find(bytes, i, b"</") {
+        let candidate = &bytes[p + 2..];
+        if candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name) {
+            return p;
+        }
+        i = p + 2;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shallow_pages_are_untouched() {
+        let page = "<html><body><div><p>One<p>Two</div><script>if (a<b) {}</script></body></html>";
+        let (out, changed) = bound_nesting(page, 3);
+        assert!(!changed);
+        assert!(matches!(out, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn deep_tags_are_removed_but_text_kept() {
+        let page = "<div><div><div><div>deep</div></div></div></div><p>after</p>";
+        let (out, changed) = bound_nesting(page, 2);
+        assert!(changed);
+        assert_eq!(out, "<div><div>deep</div></div><p>after</p>");
+    }
+
+    #[test]
+    fn tags_inside_comments_and_scripts_do_not_count() {
+        let page = "<!-- <div><div><div> --><script>'<div><div><div>'</script><div>x</div>";
+        let (_, changed) = bound_nesting(page, 1);
+        assert!(!changed);
+    }
+}
