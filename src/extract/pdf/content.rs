@@ -189,7 +189,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
                 return;
             }
             self.operations += 1;
-            if self.operations % CLOCK_EVERY == 0 && Instant::now() > self.deadline {
+            if self.operations.is_multiple_of(CLOCK_EVERY) && Instant::now() > self.deadline {
                 self.limit("time limit per document reached");
                 return;
             }

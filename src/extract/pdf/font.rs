@@ -44,7 +44,7 @@ enum FontKind {
     },
     Composite {
         /// The encoding CMap when it is embedded or has a known byte structure.
-        encoding: CMap,
+        encoding: Box<CMap>,
         /// Codes are Unicode UTF-16 units (Uni*-UCS2-*, Uni*-UTF16-*).
         code_is_unicode: bool,
         widths: CidWidths,
@@ -209,7 +209,7 @@ impl Font {
 
         Font {
             info: font_info(objects, &base_font, descriptor),
-            kind: FontKind::Composite { encoding, code_is_unicode, widths },
+            kind: FontKind::Composite { encoding: Box::new(encoding), code_is_unicode, widths },
             to_unicode,
             width_scale: 0.001,
             vertical,
