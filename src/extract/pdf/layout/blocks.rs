@@ -109,7 +109,7 @@ fn marker_of(line: &Line, rules: &Compiled) -> Option<(bool, f32)> {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    let trimmed = text.trim_end_matches(|c: char| matches!(c, '"' | '\'' | ')' | ']' | '’' | '”'));
+    let trimmed = text.trim_end_matches(['"', '\'', ')', ']', '’', '”']);
     trimmed.ends_with(['.', '!', '?', ':', ';'])
 }
 
