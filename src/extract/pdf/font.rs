@@ -13,6 +13,7 @@ use lopdf::{Dictionary, Object};
 
 use super::cmap::{CMap, Codespace};
 use super::encoding::{self, BaseEncoding};
+use super::font_program;
 use super::glyphs::FontInfo;
 use super::objects::Objects;
 
@@ -124,19 +125,27 @@ impl Font {
                 *slot = name.map(str::to_owned);
             }
         };
-        match dict.get(b"Encoding").ok().map(|o| objects.resolve(o)) {
-            Some(Object::Name(name)) => fill(&mut names, BaseEncoding::from_name(name).unwrap_or(default_base)),
-            Some(Object::Dictionary(enc)) => {
-                let base = objects.get_name(enc, b"BaseEncoding").and_then(BaseEncoding::from_name);
-                // A symbolic font's own encoding is the base when none is named; we
-                // cannot read it from the program, so only Differences count then.
-                if base.is_some() || !symbolic {
-                    fill(&mut names, base.unwrap_or(default_base));
-                }
-                apply_differences(objects, enc, &mut names);
-            }
-            _ if !symbolic || lower.contains("symbol") => fill(&mut names, default_base),
-            _ => {}
+        let encoding = dict.get(b"Encoding").ok().map(|o| objects.resolve(o));
+        let named_base = match encoding {
+            Some(Object::Name(name)) => BaseEncoding::from_name(name),
+            Some(Object::Dictionary(enc)) => objects.get_name(enc, b"BaseEncoding").and_then(BaseEncoding::from_name),
+            _ => None,
+        };
+        // Without a ToUnicode map or a named base encoding, the font program's own
+        // encoding is the truth (pdfTeX and Ghostscript subsets rely on it).
+        let builtin = if to_unicode.is_none() && named_base.is_none() {
+            descriptor.and_then(|d| builtin_encoding(objects, d))
+        } else {
+            None
+        };
+        match (named_base, builtin) {
+            (Some(base), _) => fill(&mut names, base),
+            (None, Some(builtin)) => names = builtin,
+            (None, None) if !symbolic || lower.contains("symbol") => fill(&mut names, default_base),
+            (None, None) => {}
+        }
+        if let Some(Object::Dictionary(enc)) = encoding {
+            apply_differences(objects, enc, &mut names);
         }
 
         let texts: Vec<Option<String>> =
@@ -258,6 +267,19 @@ impl Font {
     pub fn is_simple(&self) -> bool {
         matches!(self.kind, FontKind::Simple { .. })
     }
+}
+
+/// The encoding built into the embedded Type 1 or CFF program, if readable.
+fn builtin_encoding(objects: &Objects, descriptor: &Dictionary) -> Option<[Option<String>; 256]> {
+    if let Some(Object::Stream(program)) = objects.get(descriptor, b"FontFile") {
+        return font_program::type1_encoding(&objects.content(program).ok()?);
+    }
+    if let Some(Object::Stream(program)) = objects.get(descriptor, b"FontFile3") {
+        if objects.get_name(&program.dict, b"Subtype") == Some(b"Type1C") {
+            return font_program::cff_encoding(&objects.content(program).ok()?);
+        }
+    }
+    None
 }
 
 fn apply_differences(objects: &Objects, encoding: &Dictionary, names: &mut [Option<String>; 256]) {

@@ -9,6 +9,7 @@ mod cmap;
 mod content;
 mod encoding;
 mod font;
+mod font_program;
 pub mod glyphs;
 pub mod layout;
 mod objects;
