@@ -43,6 +43,8 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 const MAX_OPERATIONS_PER_PAGE: usize = 5_000_000;
 /// Operations between two looks at the clock.
 const CLOCK_EVERY: usize = 2048;
+/// Most graphics states saved (q) at once in one content stream.
+const MAX_SAVED_STATES: usize = 1024;
 /// Most rules kept per page.
 const MAX_RULES: usize = 20_000;
 /// Most pending path segments kept before a painting operator.
@@ -182,6 +184,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
 
     fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, gs: &mut GraphicsState) {
         let mut stack: Vec<GraphicsState> = Vec::new();
+        let mut unsaved = 0usize;
         let mut text_matrix = IDENTITY;
         let mut line_matrix = IDENTITY;
         for operation in Content::decode_iter(content) {
@@ -208,14 +211,18 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             let n = |i: usize| operands.get(i).and_then(number).unwrap_or(0.0);
             match operator.as_str() {
                 "q" => {
-                    if stack.len() < self.max_depth {
+                    if stack.len() < MAX_SAVED_STATES {
                         stack.push(gs.clone());
                     } else {
-                        self.limit("graphics state nesting (q) too deep");
+                        // Past the bound, saves are counted, not kept, so that the
+                        // matching restores still pair up.
+                        unsaved += 1;
                     }
                 }
                 "Q" => {
-                    if let Some(saved) = stack.pop() {
+                    if unsaved > 0 {
+                        unsaved -= 1;
+                    } else if let Some(saved) = stack.pop() {
                         *gs = saved;
                     }
                 }

@@ -427,6 +427,19 @@ mod tests {
     }
 
     #[test]
+    fn thousands_of_nested_saves_keep_text_and_pair_restores() {
+        let mut content = b"1 0 0 1 7 0 cm ".to_vec();
+        content.extend(b"q ".repeat(5000));
+        content.extend(b"2 0 0 2 0 0 cm ");
+        content.extend(b"Q ".repeat(5000));
+        content.extend(b"BT /F1 10 Tf (A) Tj ET");
+        let (glyphs, warnings) = glyphs_of(&pdf(&content));
+        assert_eq!(text_of(&glyphs), "A");
+        assert!(close(glyphs[0].x, 7.0) && close(glyphs[0].size, 10.0), "{:?}", glyphs[0]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
     fn word_spacing_applies_to_single_byte_spaces_only_and_char_spacing_to_all() {
         let (glyphs, _) = glyphs_of(&pdf(b"BT /F1 10 Tf 5 Tw 1 Tc 0 0 Td (A B) Tj ET"));
         assert_eq!(text_of(&glyphs), "A B");
