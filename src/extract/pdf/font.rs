@@ -107,8 +107,6 @@ impl Font {
         to_unicode: Option<CMap>,
     ) -> Font {
         let descriptor = objects.get_dict(dict, b"FontDescriptor");
-        let flags = descriptor.and_then(|d| objects.get_number(d, b"Flags")).unwrap_or(0.0) as u32;
-        let symbolic = flags & 4 != 0 && flags & 32 == 0;
         let is_true_type = subtype == b"TrueType";
         let lower = base_font.to_ascii_lowercase();
 
@@ -141,8 +139,9 @@ impl Font {
         match (named_base, builtin) {
             (Some(base), _) => fill(&mut names, base),
             (None, Some(builtin)) => names = builtin,
-            (None, None) if !symbolic || lower.contains("symbol") => fill(&mut names, default_base),
-            (None, None) => {}
+            // A symbolic font whose program we cannot read: its codes are most often
+            // plain Latin-1 positions (pdftotext reads them so too).
+            (None, None) => fill(&mut names, default_base),
         }
         if let Some(Object::Dictionary(enc)) = encoding {
             apply_differences(objects, enc, &mut names);

@@ -28,6 +28,8 @@ use crate::limits::Limits;
 
 /// Longest chain of /Parent links followed for inherited page attributes.
 const MAX_PAGE_TREE_DEPTH: usize = 64;
+/// Unmapped glyphs that always earn a warning (fewer do when they are 1% of all).
+const MIN_UNMAPPED_GLYPHS: usize = 20;
 /// Deepest Form XObject nesting followed, whatever the configured nesting limit.
 const MAX_FORM_DEPTH: usize = 32;
 
@@ -187,6 +189,7 @@ fn interpret(
 struct Tally {
     unmapped: Vec<u32>,
     unmapped_glyphs: usize,
+    glyphs: usize,
     unreadable: Vec<u32>,
     unreadable_reasons: Vec<String>,
     limited: Vec<u32>,
@@ -196,6 +199,7 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, page: &PageGlyphs, report: &PageReport) {
+        self.glyphs += page.glyphs.len();
         if report.unmapped_glyphs > 0 {
             self.unmapped.push(page.number);
             self.unmapped_glyphs += report.unmapped_glyphs;
@@ -231,7 +235,10 @@ impl Tally {
                 ..Warning::new(WarningCode::NeedsOcr, "pages are images without a text layer; their text needs OCR")
             });
         }
-        if !self.unmapped.is_empty() {
+        // A stray unmapped dingbat is noise; warn when a real share of the text is lost.
+        let unmapped_matters = self.unmapped_glyphs >= MIN_UNMAPPED_GLYPHS
+            || self.unmapped_glyphs * 100 >= self.glyphs.max(1);
+        if !self.unmapped.is_empty() && unmapped_matters {
             warnings.push(Warning {
                 pages: self.unmapped,
                 ..Warning::new(
