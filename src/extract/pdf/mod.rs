@@ -447,6 +447,30 @@ mod tests {
     }
 
     #[test]
+    fn page_tree_and_reference_cycles_end() {
+        let mut doc = lopdf::Document::load_mem(&pdf(b"BT /F1 10 Tf (A) Tj ET")).expect("reads");
+        let page_id = doc.page_iter().next().expect("a page");
+        let pages_id = doc.catalog().and_then(|c| c.get(b"Pages")).and_then(Object::as_reference).expect("pages");
+        let loop_a = doc.new_object_id();
+        let loop_b = doc.new_object_id();
+        doc.objects.insert(loop_a, Object::Reference(loop_b));
+        doc.objects.insert(loop_b, Object::Reference(loop_a));
+        if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
+            pages.set("Kids", vec![page_id.into(), pages_id.into()]);
+            pages.set("Parent", pages_id);
+        }
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+            page.set("Rotate", loop_a);
+            page.remove(b"Resources");
+        }
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).expect("writes");
+        // Either outcome is fine; ending (no hang, no stack overflow) is the point.
+        let _ = page_glyphs(&bytes, &Limits::default());
+        let _ = extract(&bytes, &Limits::default());
+    }
+
+    #[test]
     fn word_spacing_applies_to_single_byte_spaces_only_and_char_spacing_to_all() {
         let (glyphs, _) = glyphs_of(&pdf(b"BT /F1 10 Tf 5 Tw 1 Tc 0 0 Td (A B) Tj ET"));
         assert_eq!(text_of(&glyphs), "A B");
