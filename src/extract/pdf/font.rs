@@ -361,11 +361,12 @@ fn font_info(objects: &Objects, base_font: &str, descriptor: Option<&Dictionary>
     FontInfo {
         name: name.to_owned(),
         bold: ["bold", "black", "heavy", "semibold", "demi"].iter().any(|w| lower.contains(w))
+            || ["bd", "blk", "hv", "sb"].iter().any(|w| style_part.ends_with(w) && style_part != lower)
             || weight >= 600.0
             || flags & (1 << 18) != 0,
         italic: lower.contains("italic")
             || lower.contains("oblique")
-            || style_part.ends_with("it")
+            || (style_part.ends_with("it") && style_part != lower)
             || angle.abs() > 0.5
             || flags & (1 << 6) != 0,
         fixed_pitch: flags & 1 != 0 || lower.contains("mono") || lower.contains("courier"),
@@ -424,6 +425,17 @@ mod tests {
         assert!(font.info.bold);
         let space = font.next_code(b" ");
         assert!((font.width(space) - 0.278).abs() < 1e-6);
+    }
+
+    #[test]
+    fn style_facts_come_from_name_suffixes() {
+        let objects_doc = lopdf::Document::with_version("1.5");
+        let objects = Objects::new(&objects_doc, 1, 1);
+        assert!(font_info(&objects, "NKDKGI+HelveticaNeueLTCom-Bd", None).bold);
+        assert!(!font_info(&objects, "HelveticaNeueLTPro-Md", None).bold);
+        assert!(font_info(&objects, "Arial,BoldIt", None).italic);
+        assert!(!font_info(&objects, "Bandit", None).italic);
+        assert_eq!(font_info(&objects, "ABCDEF+Carlito", None).name, "Carlito");
     }
 
     #[test]
