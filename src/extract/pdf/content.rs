@@ -382,11 +382,8 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             rest = &rest[code.len.min(rest.len())..];
             let w0 = font.width(code);
             let render = multiply(&[size * scale, 0.0, 0.0, size, 0.0, gs.rise], &multiply(text_matrix, &gs.ctm));
-            let spacing = if code.len == 1 && code.code == 32 && font.is_simple() {
-                gs.char_spacing + gs.word_spacing
-            } else {
-                gs.char_spacing
-            };
+            let spacing =
+                if code.len == 1 && code.code == 32 { gs.char_spacing + gs.word_spacing } else { gs.char_spacing };
             let text = match font.text(code) {
                 Some(t) => Some(t),
                 None => {

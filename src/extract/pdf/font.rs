@@ -48,6 +48,9 @@ enum FontKind {
         encoding: Box<CMap>,
         /// Codes are Unicode UTF-16 units (Uni*-UCS2-*, Uni*-UTF16-*).
         code_is_unicode: bool,
+        /// CID to Unicode through the embedded TrueType cmap, when there is no
+        /// ToUnicode map (CIDFontType2 only).
+        cid_unicode: Option<HashMap<u32, char>>,
         widths: CidWidths,
     },
 }
@@ -215,9 +218,13 @@ impl Font {
             read_cid_widths(objects, w, &mut widths);
         }
 
+        let cid_unicode = match (&to_unicode, descendant) {
+            (None, Some(descendant)) if !code_is_unicode => truetype_cid_unicode(objects, descendant, descriptor),
+            _ => None,
+        };
         Font {
             info: font_info(objects, &base_font, descriptor),
-            kind: FontKind::Composite { encoding: Box::new(encoding), code_is_unicode, widths },
+            kind: FontKind::Composite { encoding: Box::new(encoding), code_is_unicode, cid_unicode, widths },
             to_unicode,
             width_scale: 0.001,
             vertical,
@@ -245,6 +252,10 @@ impl Font {
             FontKind::Composite { code_is_unicode: true, .. } => {
                 char::from_u32(code.code).filter(|c| !c.is_control() || *c == ' ').map(String::from)
             }
+            FontKind::Composite { encoding, cid_unicode: Some(map), .. } => {
+                let cid = if encoding.has_cids() { encoding.cid(code.code)? } else { code.code };
+                map.get(&cid).map(|c| c.to_string())
+            }
             FontKind::Composite { .. } => None,
         }
     }
@@ -260,12 +271,32 @@ impl Font {
         };
         w * self.width_scale
     }
+}
 
-    /// Whether the font is simple (one byte per code), where word spacing applies to
-    /// code 32.
-    pub fn is_simple(&self) -> bool {
-        matches!(self.kind, FontKind::Simple { .. })
+/// CID to Unicode for a CIDFontType2 without ToUnicode: CIDToGIDMap (Identity or
+/// a stream of big-endian glyph ids), then the TrueType program's cmap inverted.
+fn truetype_cid_unicode(
+    objects: &Objects,
+    descendant: &Dictionary,
+    descriptor: Option<&Dictionary>,
+) -> Option<HashMap<u32, char>> {
+    let Some(Object::Stream(program)) = descriptor.and_then(|d| objects.get(d, b"FontFile2")) else {
+        return None;
+    };
+    let glyph_unicode = font_program::truetype_glyph_unicode(&objects.content(program).ok()?)?;
+    let mut map = HashMap::with_capacity(glyph_unicode.len());
+    match objects.get(descendant, b"CIDToGIDMap") {
+        Some(Object::Stream(stream)) => {
+            let data = objects.content(stream).ok()?;
+            for (cid, pair) in data.chunks_exact(2).enumerate() {
+                if let Some(&c) = glyph_unicode.get(&u16::from_be_bytes([pair[0], pair[1]])) {
+                    map.insert(cid as u32, c);
+                }
+            }
+        }
+        _ => map.extend(glyph_unicode.into_iter().map(|(gid, c)| (u32::from(gid), c))),
     }
+    Some(map)
 }
 
 /// The encoding built into the embedded Type 1 or CFF program, if readable.
@@ -425,6 +456,22 @@ mod tests {
         assert!(font.info.bold);
         let space = font.next_code(b" ");
         assert!((font.width(space) - 0.278).abs() < 1e-6);
+    }
+
+    #[test]
+    fn cid_truetype_without_to_unicode_uses_the_program_cmap() {
+        let mut doc = lopdf::Document::with_version("1.5");
+        let program = doc.add_object(Stream::new(dictionary! {}, font_program::truetype_tests::tiny_truetype()));
+        let descriptor = doc.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile2" => program });
+        let descendant = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X", "FontDescriptor" => descriptor,
+        });
+        let font = load(
+            &doc,
+            dictionary! {"Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X",
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![descendant.into()]},
+        );
+        assert_eq!(decode(&font, &[0, 10, 0, 11, 0, 20, 0, 99]), "ABx\u{FFFD}");
     }
 
     #[test]

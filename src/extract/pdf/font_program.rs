@@ -363,3 +363,147 @@ mod tests {
         assert!(cff_encoding(&[0xff; 64]).is_none());
     }
 }
+
+/// Most characters taken from one TrueType cmap subtable.
+const MAX_CMAP_CHARS: usize = 200_000;
+
+/// Glyph id to Unicode from an embedded TrueType program's Unicode cmap subtable
+/// (format 4 or 12), for CID fonts that have no ToUnicode map. The first character
+/// mapped to a glyph wins.
+pub fn truetype_glyph_unicode(font: &[u8]) -> Option<std::collections::HashMap<u16, char>> {
+    let be16 =
+        |at: usize| -> Option<usize> { Some(usize::from(u16::from_be_bytes([*font.get(at)?, *font.get(at + 1)?]))) };
+    let be32 = |at: usize| -> Option<usize> {
+        let b = font.get(at..at + 4)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let tables = be16(4)?;
+    let cmap = (0..tables.min(256)).find_map(|i| {
+        let record = 12 + 16 * i;
+        (font.get(record..record + 4)? == b"cmap").then(|| be32(record + 8)).flatten()
+    })?;
+    let subtables = be16(cmap + 2)?;
+    let mut best: Option<(u8, usize)> = None;
+    for i in 0..subtables.min(64) {
+        let record = cmap + 4 + 8 * i;
+        let (platform, encoding) = (be16(record)?, be16(record + 2)?);
+        let offset = cmap + be32(record + 4)?;
+        let rank = match (platform, encoding) {
+            (3, 10) | (0, 4) | (0, 6) => 3,
+            (3, 1) | (0, _) => 2,
+            _ => continue,
+        };
+        if best.is_none_or(|(r, _)| rank > r) {
+            best = Some((rank, offset));
+        }
+    }
+    let (_, table) = best?;
+    let mut map = std::collections::HashMap::new();
+    let add = |gid: usize, code: usize, map: &mut std::collections::HashMap<u16, char>| {
+        if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(code as u32)) {
+            if gid != 0 && !c.is_control() {
+                map.entry(gid).or_insert(c);
+            }
+        }
+    };
+    match be16(table)? {
+        4 => {
+            let segments = be16(table + 6)? / 2;
+            let ends = table + 14;
+            let starts = ends + 2 * segments + 2;
+            let deltas = starts + 2 * segments;
+            let range_offsets = deltas + 2 * segments;
+            for s in 0..segments {
+                let (end, start) = (be16(ends + 2 * s)?, be16(starts + 2 * s)?);
+                let delta = be16(deltas + 2 * s)?;
+                let range_offset = be16(range_offsets + 2 * s)?;
+                if start > end || end == 0xFFFF && start == 0xFFFF {
+                    continue;
+                }
+                for code in start..=end.min(0xFFFE) {
+                    let gid = if range_offset == 0 {
+                        (code + delta) & 0xFFFF
+                    } else {
+                        let at = range_offsets + 2 * s + range_offset + 2 * (code - start);
+                        match be16(at) {
+                            Some(0) | None => continue,
+                            Some(g) => (g + delta) & 0xFFFF,
+                        }
+                    };
+                    add(gid, code, &mut map);
+                }
+            }
+        }
+        12 => {
+            let groups = be32(table + 12)?;
+            let mut taken = 0;
+            for g in 0..groups.min(MAX_CMAP_CHARS) {
+                let at = table + 16 + 12 * g;
+                let (first, last, glyph) = (be32(at)?, be32(at + 4)?, be32(at + 8)?);
+                for code in first..=last.min(first + MAX_CMAP_CHARS) {
+                    add(glyph + (code - first), code, &mut map);
+                    taken += 1;
+                    if taken > MAX_CMAP_CHARS {
+                        return Some(map);
+                    }
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(map)
+}
+
+#[cfg(test)]
+pub(crate) mod truetype_tests {
+    use super::*;
+
+    /// A TrueType skeleton with one table, a (3,1) format-4 cmap mapping 'A'..'C'
+    /// to glyphs 10..12 by delta and 'x' to glyph 20 through the glyph array.
+    pub(crate) fn tiny_truetype() -> Vec<u8> {
+        let mut cmap = vec![0, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0, 12];
+        let segments: [(u16, u16, i16, u16); 3] =
+            [(0x41, 0x43, 10 - 0x41, 0), (0x78, 0x78, 0, 0), (0xFFFF, 0xFFFF, 1, 0)];
+        let mut sub = vec![0, 4, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0];
+        for s in &segments {
+            sub.extend(s.1.to_be_bytes());
+        }
+        sub.extend([0, 0]);
+        for s in &segments {
+            sub.extend(s.0.to_be_bytes());
+        }
+        for s in &segments {
+            sub.extend(s.2.to_be_bytes());
+        }
+        // Range offsets: segment 1 points at the glyph array right after this array.
+        sub.extend(0u16.to_be_bytes());
+        sub.extend(4u16.to_be_bytes());
+        sub.extend(0u16.to_be_bytes());
+        sub.extend(20u16.to_be_bytes());
+        cmap.extend(sub);
+        let mut font = vec![0, 1, 0, 0, 0, 1, 0, 16, 0, 0, 0, 0];
+        font.extend(b"cmap");
+        font.extend([0, 0, 0, 0]);
+        font.extend(28u32.to_be_bytes());
+        font.extend((cmap.len() as u32).to_be_bytes());
+        font.extend(cmap);
+        font
+    }
+
+    #[test]
+    fn format4_cmap_inverts_to_glyph_unicode() {
+        let map = truetype_glyph_unicode(&tiny_truetype()).expect("readable");
+        assert_eq!(map.get(&10), Some(&'A'));
+        assert_eq!(map.get(&12), Some(&'C'));
+        assert_eq!(map.get(&20), Some(&'x'));
+        assert_eq!(map.get(&13), None);
+    }
+
+    #[test]
+    fn truncated_truetype_is_none_or_partial_not_a_panic() {
+        let font = tiny_truetype();
+        for len in 0..font.len() {
+            let _ = truetype_glyph_unicode(&font[..len]);
+        }
+    }
+}
