@@ -215,36 +215,37 @@ impl CMap {
                         }
                     }
                 }
-                Token::Keyword(b"beginbfrange") => loop {
-                    let Some(Token::Hex(low)) = tokens.next() else { break };
-                    let Some(Token::Hex(high)) = tokens.next() else { break };
-                    let target = match tokens.next() {
-                        Some(Token::Hex(t)) => RangeTarget::Incrementing(utf16_units(&t)),
-                        Some(Token::ArrayStart) => {
-                            let mut items = Vec::new();
-                            for item in tokens.by_ref() {
-                                match item {
-                                    Token::Hex(t) => items.push(utf16_text(&t)),
-                                    Token::Name(n) => items.push(
-                                        std::str::from_utf8(n)
-                                            .ok()
-                                            .and_then(super::encoding::glyph_name_to_unicode)
-                                            .unwrap_or_default(),
-                                    ),
-                                    _ => break,
+                Token::Keyword(b"beginbfrange") => {
+                    while let Some(Token::Hex(low)) = tokens.next() {
+                        let Some(Token::Hex(high)) = tokens.next() else { break };
+                        let target = match tokens.next() {
+                            Some(Token::Hex(t)) => RangeTarget::Incrementing(utf16_units(&t)),
+                            Some(Token::ArrayStart) => {
+                                let mut items = Vec::new();
+                                for item in tokens.by_ref() {
+                                    match item {
+                                        Token::Hex(t) => items.push(utf16_text(&t)),
+                                        Token::Name(n) => items.push(
+                                            std::str::from_utf8(n)
+                                                .ok()
+                                                .and_then(super::encoding::glyph_name_to_unicode)
+                                                .unwrap_or_default(),
+                                        ),
+                                        _ => break,
+                                    }
                                 }
+                                RangeTarget::Listed(items)
                             }
-                            RangeTarget::Listed(items)
-                        }
-                        _ => break,
-                    };
-                    if let (Some((low, _)), Some((high, _))) = (code_of(&low), code_of(&high)) {
-                        if low <= high && entries < MAX_ENTRIES {
-                            entries += 1;
-                            cmap.ranges.push(UnicodeRange { low, high, target });
+                            _ => break,
+                        };
+                        if let (Some((low, _)), Some((high, _))) = (code_of(&low), code_of(&high)) {
+                            if low <= high && entries < MAX_ENTRIES {
+                                entries += 1;
+                                cmap.ranges.push(UnicodeRange { low, high, target });
+                            }
                         }
                     }
-                },
+                }
                 Token::Keyword(b"begincidchar") => {
                     while let Some(Token::Hex(source)) = tokens.next() {
                         let Some(Token::Number(cid)) = tokens.next() else { break };
@@ -256,19 +257,20 @@ impl CMap {
                         }
                     }
                 }
-                Token::Keyword(b"begincidrange") => loop {
-                    let Some(Token::Hex(low)) = tokens.next() else { break };
-                    let Some(Token::Hex(high)) = tokens.next() else { break };
-                    let Some(Token::Number(cid)) = tokens.next() else { break };
-                    if let (Some((low, _)), Some((high, _)), Ok(cid)) =
-                        (code_of(&low), code_of(&high), u32::try_from(cid))
-                    {
-                        if low <= high && entries < MAX_ENTRIES {
-                            entries += 1;
-                            cmap.cid_ranges.push((low, high, cid));
+                Token::Keyword(b"begincidrange") => {
+                    while let Some(Token::Hex(low)) = tokens.next() {
+                        let Some(Token::Hex(high)) = tokens.next() else { break };
+                        let Some(Token::Number(cid)) = tokens.next() else { break };
+                        if let (Some((low, _)), Some((high, _)), Ok(cid)) =
+                            (code_of(&low), code_of(&high), u32::try_from(cid))
+                        {
+                            if low <= high && entries < MAX_ENTRIES {
+                                entries += 1;
+                                cmap.cid_ranges.push((low, high, cid));
+                            }
                         }
                     }
-                },
+                }
                 Token::Keyword(b"usecmap") => {
                     if let Some(Token::Name(name)) = previous {
                         cmap.parent = Some(String::from_utf8_lossy(name).into_owned());

@@ -43,6 +43,8 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 const MAX_OPERATIONS_PER_PAGE: usize = 5_000_000;
 /// Operations between two looks at the clock.
 const CLOCK_EVERY: usize = 2048;
+/// Most graphics states saved (q) at once in one content stream.
+const MAX_SAVED_STATES: usize = 1024;
 /// Most rules kept per page.
 const MAX_RULES: usize = 20_000;
 /// Most pending path segments kept before a painting operator.
@@ -182,6 +184,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
 
     fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, gs: &mut GraphicsState) {
         let mut stack: Vec<GraphicsState> = Vec::new();
+        let mut unsaved = 0usize;
         let mut text_matrix = IDENTITY;
         let mut line_matrix = IDENTITY;
         for operation in Content::decode_iter(content) {
@@ -189,7 +192,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
                 return;
             }
             self.operations += 1;
-            if self.operations % CLOCK_EVERY == 0 && Instant::now() > self.deadline {
+            if self.operations.is_multiple_of(CLOCK_EVERY) && Instant::now() > self.deadline {
                 self.limit("time limit per document reached");
                 return;
             }
@@ -208,14 +211,18 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             let n = |i: usize| operands.get(i).and_then(number).unwrap_or(0.0);
             match operator.as_str() {
                 "q" => {
-                    if stack.len() < self.max_depth {
+                    if stack.len() < MAX_SAVED_STATES {
                         stack.push(gs.clone());
                     } else {
-                        self.limit("graphics state nesting (q) too deep");
+                        // Past the bound, saves are counted, not kept, so that the
+                        // matching restores still pair up.
+                        unsaved += 1;
                     }
                 }
                 "Q" => {
-                    if let Some(saved) = stack.pop() {
+                    if unsaved > 0 {
+                        unsaved -= 1;
+                    } else if let Some(saved) = stack.pop() {
                         *gs = saved;
                     }
                 }
@@ -375,11 +382,8 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             rest = &rest[code.len.min(rest.len())..];
             let w0 = font.width(code);
             let render = multiply(&[size * scale, 0.0, 0.0, size, 0.0, gs.rise], &multiply(text_matrix, &gs.ctm));
-            let spacing = if code.len == 1 && code.code == 32 && font.is_simple() {
-                gs.char_spacing + gs.word_spacing
-            } else {
-                gs.char_spacing
-            };
+            let spacing =
+                if code.len == 1 && code.code == 32 { gs.char_spacing + gs.word_spacing } else { gs.char_spacing };
             let text = match font.text(code) {
                 Some(t) => Some(t),
                 None => {

@@ -13,6 +13,7 @@ use lopdf::{Dictionary, Object};
 
 use super::cmap::{CMap, Codespace};
 use super::encoding::{self, BaseEncoding};
+use super::font_program;
 use super::glyphs::FontInfo;
 use super::objects::Objects;
 
@@ -44,9 +45,12 @@ enum FontKind {
     },
     Composite {
         /// The encoding CMap when it is embedded or has a known byte structure.
-        encoding: CMap,
+        encoding: Box<CMap>,
         /// Codes are Unicode UTF-16 units (Uni*-UCS2-*, Uni*-UTF16-*).
         code_is_unicode: bool,
+        /// CID to Unicode through the embedded TrueType cmap, when there is no
+        /// ToUnicode map (CIDFontType2 only).
+        cid_unicode: Option<HashMap<u32, char>>,
         widths: CidWidths,
     },
 }
@@ -106,8 +110,6 @@ impl Font {
         to_unicode: Option<CMap>,
     ) -> Font {
         let descriptor = objects.get_dict(dict, b"FontDescriptor");
-        let flags = descriptor.and_then(|d| objects.get_number(d, b"Flags")).unwrap_or(0.0) as u32;
-        let symbolic = flags & 4 != 0 && flags & 32 == 0;
         let is_true_type = subtype == b"TrueType";
         let lower = base_font.to_ascii_lowercase();
 
@@ -124,19 +126,28 @@ impl Font {
                 *slot = name.map(str::to_owned);
             }
         };
-        match dict.get(b"Encoding").ok().map(|o| objects.resolve(o)) {
-            Some(Object::Name(name)) => fill(&mut names, BaseEncoding::from_name(name).unwrap_or(default_base)),
-            Some(Object::Dictionary(enc)) => {
-                let base = objects.get_name(enc, b"BaseEncoding").and_then(BaseEncoding::from_name);
-                // A symbolic font's own encoding is the base when none is named; we
-                // cannot read it from the program, so only Differences count then.
-                if base.is_some() || !symbolic {
-                    fill(&mut names, base.unwrap_or(default_base));
-                }
-                apply_differences(objects, enc, &mut names);
-            }
-            _ if !symbolic || lower.contains("symbol") => fill(&mut names, default_base),
-            _ => {}
+        let encoding = dict.get(b"Encoding").ok().map(|o| objects.resolve(o));
+        let named_base = match encoding {
+            Some(Object::Name(name)) => BaseEncoding::from_name(name),
+            Some(Object::Dictionary(enc)) => objects.get_name(enc, b"BaseEncoding").and_then(BaseEncoding::from_name),
+            _ => None,
+        };
+        // Without a ToUnicode map or a named base encoding, the font program's own
+        // encoding is the truth (pdfTeX and Ghostscript subsets rely on it).
+        let builtin = if to_unicode.is_none() && named_base.is_none() {
+            descriptor.and_then(|d| builtin_encoding(objects, d))
+        } else {
+            None
+        };
+        match (named_base, builtin) {
+            (Some(base), _) => fill(&mut names, base),
+            (None, Some(builtin)) => names = builtin,
+            // A symbolic font whose program we cannot read: its codes are most often
+            // plain Latin-1 positions (pdftotext reads them so too).
+            (None, None) => fill(&mut names, default_base),
+        }
+        if let Some(Object::Dictionary(enc)) = encoding {
+            apply_differences(objects, enc, &mut names);
         }
 
         let texts: Vec<Option<String>> =
@@ -207,9 +218,13 @@ impl Font {
             read_cid_widths(objects, w, &mut widths);
         }
 
+        let cid_unicode = match (&to_unicode, descendant) {
+            (None, Some(descendant)) if !code_is_unicode => truetype_cid_unicode(objects, descendant, descriptor),
+            _ => None,
+        };
         Font {
             info: font_info(objects, &base_font, descriptor),
-            kind: FontKind::Composite { encoding, code_is_unicode, widths },
+            kind: FontKind::Composite { encoding: Box::new(encoding), code_is_unicode, cid_unicode, widths },
             to_unicode,
             width_scale: 0.001,
             vertical,
@@ -237,6 +252,10 @@ impl Font {
             FontKind::Composite { code_is_unicode: true, .. } => {
                 char::from_u32(code.code).filter(|c| !c.is_control() || *c == ' ').map(String::from)
             }
+            FontKind::Composite { encoding, cid_unicode: Some(map), .. } => {
+                let cid = if encoding.has_cids() { encoding.cid(code.code)? } else { code.code };
+                map.get(&cid).map(|c| c.to_string())
+            }
             FontKind::Composite { .. } => None,
         }
     }
@@ -252,12 +271,45 @@ impl Font {
         };
         w * self.width_scale
     }
+}
 
-    /// Whether the font is simple (one byte per code), where word spacing applies to
-    /// code 32.
-    pub fn is_simple(&self) -> bool {
-        matches!(self.kind, FontKind::Simple { .. })
+/// CID to Unicode for a CIDFontType2 without ToUnicode: CIDToGIDMap (Identity or
+/// a stream of big-endian glyph ids), then the TrueType program's cmap inverted.
+fn truetype_cid_unicode(
+    objects: &Objects,
+    descendant: &Dictionary,
+    descriptor: Option<&Dictionary>,
+) -> Option<HashMap<u32, char>> {
+    let Some(Object::Stream(program)) = descriptor.and_then(|d| objects.get(d, b"FontFile2")) else {
+        return None;
+    };
+    let glyph_unicode = font_program::truetype_glyph_unicode(&objects.content(program).ok()?)?;
+    let mut map = HashMap::with_capacity(glyph_unicode.len());
+    match objects.get(descendant, b"CIDToGIDMap") {
+        Some(Object::Stream(stream)) => {
+            let data = objects.content(stream).ok()?;
+            for (cid, pair) in data.chunks_exact(2).enumerate() {
+                if let Some(&c) = glyph_unicode.get(&u16::from_be_bytes([pair[0], pair[1]])) {
+                    map.insert(cid as u32, c);
+                }
+            }
+        }
+        _ => map.extend(glyph_unicode.into_iter().map(|(gid, c)| (u32::from(gid), c))),
     }
+    Some(map)
+}
+
+/// The encoding built into the embedded Type 1 or CFF program, if readable.
+fn builtin_encoding(objects: &Objects, descriptor: &Dictionary) -> Option<[Option<String>; 256]> {
+    if let Some(Object::Stream(program)) = objects.get(descriptor, b"FontFile") {
+        return font_program::type1_encoding(&objects.content(program).ok()?);
+    }
+    if let Some(Object::Stream(program)) = objects.get(descriptor, b"FontFile3") {
+        if objects.get_name(&program.dict, b"Subtype") == Some(b"Type1C") {
+            return font_program::cff_encoding(&objects.content(program).ok()?);
+        }
+    }
+    None
 }
 
 fn apply_differences(objects: &Objects, encoding: &Dictionary, names: &mut [Option<String>; 256]) {
@@ -340,11 +392,12 @@ fn font_info(objects: &Objects, base_font: &str, descriptor: Option<&Dictionary>
     FontInfo {
         name: name.to_owned(),
         bold: ["bold", "black", "heavy", "semibold", "demi"].iter().any(|w| lower.contains(w))
+            || ["bd", "blk", "hv", "sb"].iter().any(|w| style_part.ends_with(w) && style_part != lower)
             || weight >= 600.0
             || flags & (1 << 18) != 0,
         italic: lower.contains("italic")
             || lower.contains("oblique")
-            || style_part.ends_with("it")
+            || (style_part.ends_with("it") && style_part != lower)
             || angle.abs() > 0.5
             || flags & (1 << 6) != 0,
         fixed_pitch: flags & 1 != 0 || lower.contains("mono") || lower.contains("courier"),
@@ -403,6 +456,33 @@ mod tests {
         assert!(font.info.bold);
         let space = font.next_code(b" ");
         assert!((font.width(space) - 0.278).abs() < 1e-6);
+    }
+
+    #[test]
+    fn cid_truetype_without_to_unicode_uses_the_program_cmap() {
+        let mut doc = lopdf::Document::with_version("1.5");
+        let program = doc.add_object(Stream::new(dictionary! {}, font_program::truetype_tests::tiny_truetype()));
+        let descriptor = doc.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile2" => program });
+        let descendant = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X", "FontDescriptor" => descriptor,
+        });
+        let font = load(
+            &doc,
+            dictionary! {"Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X",
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![descendant.into()]},
+        );
+        assert_eq!(decode(&font, &[0, 10, 0, 11, 0, 20, 0, 99]), "ABx\u{FFFD}");
+    }
+
+    #[test]
+    fn style_facts_come_from_name_suffixes() {
+        let objects_doc = lopdf::Document::with_version("1.5");
+        let objects = Objects::new(&objects_doc, 1, 1);
+        assert!(font_info(&objects, "NKDKGI+HelveticaNeueLTCom-Bd", None).bold);
+        assert!(!font_info(&objects, "HelveticaNeueLTPro-Md", None).bold);
+        assert!(font_info(&objects, "Arial,BoldIt", None).italic);
+        assert!(!font_info(&objects, "Bandit", None).italic);
+        assert_eq!(font_info(&objects, "ABCDEF+Carlito", None).name, "Carlito");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod cmap;
 mod content;
 mod encoding;
 mod font;
+mod font_program;
 pub mod glyphs;
 pub mod layout;
 mod objects;
@@ -27,6 +28,8 @@ use crate::limits::Limits;
 
 /// Longest chain of /Parent links followed for inherited page attributes.
 const MAX_PAGE_TREE_DEPTH: usize = 64;
+/// Unmapped glyphs that always earn a warning (fewer do when they are 1% of all).
+const MIN_UNMAPPED_GLYPHS: usize = 20;
 /// Deepest Form XObject nesting followed, whatever the configured nesting limit.
 const MAX_FORM_DEPTH: usize = 32;
 
@@ -186,6 +189,7 @@ fn interpret(
 struct Tally {
     unmapped: Vec<u32>,
     unmapped_glyphs: usize,
+    glyphs: usize,
     unreadable: Vec<u32>,
     unreadable_reasons: Vec<String>,
     limited: Vec<u32>,
@@ -195,6 +199,7 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, page: &PageGlyphs, report: &PageReport) {
+        self.glyphs += page.glyphs.len();
         if report.unmapped_glyphs > 0 {
             self.unmapped.push(page.number);
             self.unmapped_glyphs += report.unmapped_glyphs;
@@ -230,7 +235,10 @@ impl Tally {
                 ..Warning::new(WarningCode::NeedsOcr, "pages are images without a text layer; their text needs OCR")
             });
         }
-        if !self.unmapped.is_empty() {
+        // A stray unmapped dingbat is noise; warn when a real share of the text is lost.
+        let unmapped_matters = self.unmapped_glyphs >= MIN_UNMAPPED_GLYPHS
+            || self.unmapped_glyphs * 100 >= self.glyphs.max(1);
+        if !self.unmapped.is_empty() && unmapped_matters {
             warnings.push(Warning {
                 pages: self.unmapped,
                 ..Warning::new(
@@ -423,6 +431,43 @@ mod tests {
     fn q_and_big_q_restore_the_ctm() {
         let (glyphs, _) = glyphs_of(&pdf(b"q 3 0 0 3 0 0 cm Q BT /F1 10 Tf 100 100 Td (A) Tj ET"));
         assert!(close(glyphs[0].x, 100.0) && close(glyphs[0].size, 10.0));
+    }
+
+    #[test]
+    fn thousands_of_nested_saves_keep_text_and_pair_restores() {
+        let mut content = b"1 0 0 1 7 0 cm ".to_vec();
+        content.extend(b"q ".repeat(5000));
+        content.extend(b"2 0 0 2 0 0 cm ");
+        content.extend(b"Q ".repeat(5000));
+        content.extend(b"BT /F1 10 Tf (A) Tj ET");
+        let (glyphs, warnings) = glyphs_of(&pdf(&content));
+        assert_eq!(text_of(&glyphs), "A");
+        assert!(close(glyphs[0].x, 7.0) && close(glyphs[0].size, 10.0), "{:?}", glyphs[0]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn page_tree_and_reference_cycles_end() {
+        let mut doc = lopdf::Document::load_mem(&pdf(b"BT /F1 10 Tf (A) Tj ET")).expect("reads");
+        let page_id = doc.page_iter().next().expect("a page");
+        let pages_id = doc.catalog().and_then(|c| c.get(b"Pages")).and_then(Object::as_reference).expect("pages");
+        let loop_a = doc.new_object_id();
+        let loop_b = doc.new_object_id();
+        doc.objects.insert(loop_a, Object::Reference(loop_b));
+        doc.objects.insert(loop_b, Object::Reference(loop_a));
+        if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
+            pages.set("Kids", vec![page_id.into(), pages_id.into()]);
+            pages.set("Parent", pages_id);
+        }
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+            page.set("Rotate", loop_a);
+            page.remove(b"Resources");
+        }
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).expect("writes");
+        // Either outcome is fine; ending (no hang, no stack overflow) is the point.
+        let _ = page_glyphs(&bytes, &Limits::default());
+        let _ = extract(&bytes, &Limits::default());
     }
 
     #[test]

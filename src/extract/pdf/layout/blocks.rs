@@ -23,6 +23,8 @@ pub struct Draft {
     pub text_left: f32,
     /// Whether this draft ended a segment (column or page bottom).
     pub ends_segment: bool,
+    /// For a table row: the cells' lines, left to right.
+    pub cells: Option<Vec<Vec<Line>>>,
 }
 
 /// Measurements of the whole document the block rules compare against.
@@ -107,7 +109,7 @@ fn marker_of(line: &Line, rules: &Compiled) -> Option<(bool, f32)> {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    let trimmed = text.trim_end_matches(|c: char| matches!(c, '"' | '\'' | ')' | ']' | '’' | '”'));
+    let trimmed = text.trim_end_matches(['"', '\'', ')', ']', '’', '”']);
     trimmed.ends_with(['.', '!', '?', ':', ';'])
 }
 
@@ -116,6 +118,17 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
     let p = &rules.rules.paragraphs;
     let mut out: Vec<Draft> = Vec::new();
     for segment in segments {
+        if let Some(cells) = &segment.cells {
+            out.push(Draft {
+                lines: segment.lines.clone(),
+                marker: false,
+                bullet: false,
+                text_left: segment.x0,
+                ends_segment: true,
+                cells: Some(cells.clone()),
+            });
+            continue;
+        }
         let mut current: Option<Draft> = None;
         for (i, line) in segment.lines.iter().enumerate() {
             let marker = marker_of(line, rules);
@@ -168,6 +181,7 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                     bullet: is_bullet,
                     text_left,
                     ends_segment: false,
+                    cells: None,
                 });
             } else if let Some(draft) = current.as_mut() {
                 if !draft.marker {
@@ -192,7 +206,7 @@ fn raw_text(draft: &Draft) -> String {
 /// Whether a draft looks like a heading: larger or bold, short, not a sentence.
 fn is_heading(draft: &Draft, metrics: &Metrics, rules: &Compiled) -> bool {
     let h = &rules.rules.headings;
-    if draft.bullet || draft.lines.len() > h.max_lines {
+    if draft.cells.is_some() || draft.bullet || draft.lines.len() > h.max_lines {
         return false;
     }
     let text = raw_text(draft);
@@ -218,6 +232,8 @@ pub fn join_continuations(drafts: Vec<Draft>, metrics: &Metrics, rules: &Compile
     for draft in drafts {
         let joinable = previous_ended_segment
             && !draft.marker
+            && draft.cells.is_none()
+            && out.last().is_some_and(|prev| prev.cells.is_none())
             && out.last().is_some_and(|prev| {
                 let prev_line = prev.lines.last();
                 let next_line = draft.lines.first();
@@ -275,6 +291,20 @@ pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Bloc
     };
     let mut blocks = Vec::new();
     for draft in drafts {
+        let page = draft.lines.first().map_or(1, |l| l.page);
+        if let Some(cells) = &draft.cells {
+            let texts: Vec<String> = cells
+                .iter()
+                .map(|cell| {
+                    crate::document::collapse_whitespace(&cell.iter().map(Line::text).collect::<Vec<_>>().join(" "))
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+            if !texts.is_empty() {
+                blocks.push(Block::new(BlockKind::TableRow, texts.join(" | ")).on_page(page));
+            }
+            continue;
+        }
         let mut tokens: Vec<String> = Vec::new();
         for line in &draft.lines {
             for (k, word) in line.words.iter().enumerate() {
@@ -304,7 +334,6 @@ pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Bloc
         if text.is_empty() {
             continue;
         }
-        let page = draft.lines.first().map_or(1, |l| l.page);
         let block = if is_heading(draft, metrics, rules) {
             let size = size_key(draft.lines.iter().map(|l| l.size).fold(0.0, f32::max));
             let rank = heading_sizes.iter().position(|s| *s == size).unwrap_or(heading_sizes.len());

@@ -7,6 +7,7 @@
 
 use super::lines::Line;
 use super::rules::Compiled;
+use super::tables;
 
 /// Deepest nesting of column splits (columns inside columns).
 const MAX_DEPTH: usize = 4;
@@ -20,16 +21,42 @@ pub struct Segment {
     pub x0: f32,
     /// Right edge of the column the lines stand in.
     pub x1: f32,
+    /// For a table row: its cells' lines, left to right (`lines` then holds them all).
+    pub cells: Option<Vec<Vec<Line>>>,
 }
 
 /// Orders one page's lines into segments in reading order.
 ///
 /// `drawn` are the page's drawn rules; a vertical rule in a gutter (a column rule)
 /// confirms columns that have too few lines to be recognised by their text alone.
-pub fn reading_order(lines: Vec<Line>, drawn: &[[f32; 4]], body_size: f32, rules: &Compiled) -> Vec<Segment> {
+pub fn reading_order(mut lines: Vec<Line>, drawn: &[[f32; 4]], body_size: f32, rules: &Compiled) -> Vec<Segment> {
+    let rows = tables::extract(&mut lines, drawn);
     let mut out = Vec::new();
     let page = Page { drawn, body_size, rules };
     order(lines, &page, 0, &mut out);
+    // Table rows go before the first segment that starts below them.
+    for row in rows {
+        let top = row.top();
+        // A segment running past the table is cut where the table stands.
+        if let Some(i) = out.iter().position(|s| {
+            s.cells.is_none()
+                && s.lines.first().is_some_and(|l| l.y >= top)
+                && s.lines.last().is_some_and(|l| l.y < top)
+        }) {
+            let below: Vec<Line> = out[i].lines.iter().filter(|l| l.y < top).cloned().collect();
+            out[i].lines.retain(|l| l.y >= top);
+            let (x0, x1) = (out[i].x0, out[i].x1);
+            out.insert(i + 1, Segment { lines: below, x0, x1, cells: None });
+        }
+        let at = out
+            .iter()
+            .position(|s| s.cells.is_none() && s.lines.first().is_some_and(|l| l.y < top))
+            .unwrap_or(out.len());
+        let all: Vec<Line> = row.cells.iter().flatten().cloned().collect();
+        let x0 = all.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
+        let x1 = all.iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
+        out.insert(at, Segment { lines: all, x0, x1, cells: Some(row.cells) });
+    }
     out
 }
 
@@ -84,7 +111,7 @@ fn push_segment(lines: Vec<Line>, out: &mut Vec<Segment>) {
     }
     let x0 = lines.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
     let x1 = lines.iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
-    if let Some(last) = out.last_mut() {
+    if let Some(last) = out.last_mut().filter(|s| s.cells.is_none()) {
         let same_page = last.lines.first().map(|l| l.page) == lines.first().map(|l| l.page);
         let overlap = x1.min(last.x1) - x0.max(last.x0);
         let last_bottom = last.lines.last().map_or(f32::NEG_INFINITY, |l| l.y);
@@ -96,7 +123,7 @@ fn push_segment(lines: Vec<Line>, out: &mut Vec<Segment>) {
             return;
         }
     }
-    out.push(Segment { lines, x0, x1 });
+    out.push(Segment { lines, x0, x1, cells: None });
 }
 
 /// Finds a column gutter `(a, c)`: `c` is the left edge shared by the lines of a

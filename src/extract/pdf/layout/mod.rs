@@ -19,6 +19,7 @@ pub mod hyphenation;
 pub mod lines;
 pub mod quality;
 pub mod rules;
+pub mod tables;
 
 use crate::document::Block;
 use crate::extract::pdf::glyphs::PageGlyphs;
