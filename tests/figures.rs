@@ -68,7 +68,7 @@ fn run_writes_the_plans_figures_into_valid_records() {
     for line in lines.lines() {
         let record: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
         assert!(validator.is_valid(&record));
-        assert!(!record["figures"].as_array().map_or(true, Vec::is_empty), "{}", record["council"]["id"]);
+        assert!(!record["figures"].as_array().is_none_or(Vec::is_empty), "{}", record["council"]["id"]);
     }
 
     let expected: [(&str, &[(&str, f64)]); 5] = [

@@ -144,13 +144,7 @@ fn nearest_match(group: &PreparedGroup, tokens: &[Token], first: usize, last: us
     for start in 0..tokens.len() {
         for term in &group.terms {
             let Some(end) = term_match(term, tokens, start) else { continue };
-            let distance = if end < first {
-                first - end
-            } else if start > last {
-                start - last
-            } else {
-                0
-            };
+            let distance = if end < first { first - end } else { start.saturating_sub(last) };
             if group.within.is_some_and(|within| distance > within) {
                 continue;
             }

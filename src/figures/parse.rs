@@ -74,14 +74,14 @@ impl Grammar {
             .iter()
             .flat_map(|scale| scale.words.iter().filter_map(move |w| Phrase::new(w).map(|p| (p, scale.exponent))))
             .collect();
-        scales.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        scales.sort_by_key(|(p, _)| std::cmp::Reverse(p.width()));
         let qualifiers = |pick: fn(&super::rules::QualifierRule) -> &Vec<String>| {
             let mut list: Vec<(Phrase, String)> = rules
                 .qualifiers
                 .iter()
                 .flat_map(|q| pick(q).iter().filter_map(move |w| Phrase::new(w).map(|p| (p, q.name.clone()))))
                 .collect();
-            list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+            list.sort_by_key(|(p, _)| std::cmp::Reverse(p.width()));
             list
         };
         Grammar {
@@ -228,7 +228,7 @@ impl Grammar {
         let spaced = skip_space(chars, end);
         if spaced > end {
             for (phrase, exponent) in &self.scales {
-                if phrase.len() < self.min_spaced_scale_length {
+                if phrase.width() < self.min_spaced_scale_length {
                     continue;
                 }
                 if let Some(scale_end) = phrase.match_at(chars, spaced) {
@@ -434,10 +434,12 @@ impl Grammar {
                 let digits = skip_space(chars, link_end);
                 if digits > link_end && digits < chars.len() && chars[digits].is_ascii_digit() {
                     let number = scan_number(chars, digits);
-                    let ends_clause = number.end >= chars.len()
-                        || !(is_word_char(chars[number.end]) || matches!(chars[number.end], '/' | '%' | '(' | '-'))
-                            && !(chars[number.end] == '.'
-                                && chars.get(number.end + 1).is_some_and(char::is_ascii_digit));
+                    let continues = |next: char| {
+                        is_word_char(next)
+                            || matches!(next, '/' | '%' | '(' | '-')
+                            || (next == '.' && chars.get(number.end + 1).is_some_and(char::is_ascii_digit))
+                    };
+                    let ends_clause = chars.get(number.end).is_none_or(|&next| !continues(next));
                     let year = number.integer.len() == 4
                         && number
                             .integer
@@ -653,7 +655,7 @@ fn group_thousands(value: f64) -> String {
     let digits = format!("{value:.0}");
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -856,7 +858,7 @@ mod properties {
     fn with_commas(digits: &str) -> String {
         let mut out = String::new();
         for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index) % 3 == 0 {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(digit);
