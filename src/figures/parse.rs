@@ -156,6 +156,10 @@ impl Grammar {
         }
         let low = scan_number(chars, digits);
         let (low_scale, low_end) = self.scale_after(chars, low.end);
+        if chars.get(low_end).is_some_and(|&next| is_word_char(next)) {
+            // `£000s` heads a column; `£5bnx` is not an amount either.
+            return None;
+        }
         if let Some((high, high_scale, high_end)) = self.money_range_end(chars, symbol, low_end, low_scale) {
             // `£2-3m`: a scale written once applies to both ends.
             let mut reading = Reading::default();
@@ -321,7 +325,11 @@ impl Grammar {
     /// Where a percent sign or `per cent` after a number ending at `end` ends.
     fn percent_suffix_after(&self, chars: &[char], end: usize) -> Option<usize> {
         let spaced = skip_space(chars, end);
-        self.percent_suffixes.iter().find_map(|p| p.match_attached(chars, end).or_else(|| p.match_at(chars, spaced)))
+        self.percent_suffixes
+            .iter()
+            .find_map(|p| p.match_attached(chars, end).or_else(|| p.match_at(chars, spaced)))
+            // `81%D8` is URL encoding, not a percentage.
+            .filter(|&suffix_end| chars.get(suffix_end).is_none_or(|&next| !is_word_char(next)))
     }
 
     /// A count: `number` followed by a counted noun.
@@ -575,7 +583,8 @@ fn starts_number(chars: &[char], pos: usize) -> bool {
         return true;
     }
     let before = chars[pos - 1];
-    if is_word_char(before) || matches!(before, '/' | '\\' | '_' | '#' | '&') {
+    // Numbers inside URLs, file names and codes (`%D8%81`, `?id=5`, `v2_3`) are not figures.
+    if is_word_char(before) || matches!(before, '/' | '\\' | '_' | '#' | '&' | '%' | '=' | '?' | '@' | '~' | '^') {
         return false;
     }
     let digit_before = pos >= 2 && chars[pos - 2].is_ascii_digit();
@@ -831,6 +840,18 @@ mod tests {
             "Item 571 Productivity Plan",
             "see section 3.2 and appendix 4",
             "between 2023-24 staff",
+        ] {
+            assert_eq!(find(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn url_encoding_and_column_units_are_not_figures() {
+        for text in [
+            "http://example.org/article/164913/%D8%A7%D9%81%D8%A7 page",
+            "https://example.org/?share=20%25",
+            "Budget £000s by service",
+            "a file named report_2024_5%.pdf",
         ] {
             assert_eq!(find(text), [], "{text}");
         }
