@@ -229,3 +229,23 @@ fn shared_sample_texts_yield_exactly_their_figures() {
         assert_eq!(sample_figures(&path), expected, "{name}");
     }
 }
+
+#[test]
+fn every_figure_id_the_rules_can_give_is_in_the_schema() {
+    let text = std::fs::read_to_string(manifest_dir().join("schemas/council-record.schema.json")).unwrap_or_default();
+    let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let allowed: Vec<&str> = schema["$defs"]["figure"]["properties"]["id"]["enum"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let rules = plansift::figures::FigureRules::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let defaults = &rules.assign.defaults;
+    let given = rules.assign.rules.iter().map(|r| r.figure.as_str()).chain([
+        defaults.gbp.as_str(),
+        defaults.percent.as_str(),
+        defaults.count.as_str(),
+    ]);
+    for id in given {
+        assert!(allowed.contains(&id), "{id} is not in the schema's figure ids {allowed:?}");
+    }
+}

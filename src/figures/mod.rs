@@ -88,6 +88,7 @@ pub struct FigureFinder {
     splitter: sentences::SentenceSplitter,
     assigner: assign::Assigner,
     sentence_qualifiers: Vec<(phrase::Phrase, String)>,
+    max_context_chars: usize,
 }
 
 impl FigureFinder {
@@ -102,6 +103,7 @@ impl FigureFinder {
                 .iter()
                 .flat_map(|q| q.sentence.iter().filter_map(|w| phrase::Phrase::new(w).map(|p| (p, q.name.clone()))))
                 .collect(),
+            max_context_chars: rules.sentences.max_context_chars,
         }
     }
 
@@ -124,11 +126,13 @@ impl FigureFinder {
             .find(&chars)
             .into_iter()
             .map(|found| {
+                let index = sentences.partition_point(|[_, end]| *end <= found.start);
                 let sentence = sentences
-                    .iter()
+                    .get(index)
                     .copied()
-                    .find(|[start, end]| *start <= found.start && found.start < *end)
+                    .filter(|[start, _]| *start <= found.start)
                     .unwrap_or([0, chars.len()]);
+                let sentence = clip_to_context(&chars, sentence, [found.start, found.end], self.max_context_chars);
                 let assignment = self.assigner.assign(&chars, sentence, [found.start, found.end], found.unit);
                 let mut qualifiers = found.qualifiers;
                 for (words, name) in &self.sentence_qualifiers {
@@ -157,6 +161,20 @@ impl FigureFinder {
             })
             .collect()
     }
+}
+
+/// `sentence` narrowed to at most `max_chars` characters either side of `figure`,
+/// widened to whole words; sentences shorter than that are returned as they are.
+fn clip_to_context(chars: &[char], sentence: [usize; 2], figure: [usize; 2], max_chars: usize) -> [usize; 2] {
+    let mut start = sentence[0].max(figure[0].saturating_sub(max_chars));
+    while start > sentence[0] && !chars[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    let mut end = sentence[1].min(figure[1].saturating_add(max_chars)).max(figure[1]);
+    while end < sentence[1] && !chars[end].is_whitespace() {
+        end += 1;
+    }
+    [start, end]
 }
 
 /// The figures of `paragraphs` under the embedded rules.
@@ -354,6 +372,18 @@ mod tests {
         assert_eq!(found[0].sentence, "Our total spend on agency staff is £14.8m.");
         assert_eq!(found[0].evidence.rule, "agency-consultancy-spend");
         assert_eq!(found[0].evidence.matched, ["agency", "spend"]);
+    }
+
+    #[test]
+    fn run_on_text_keeps_each_figures_sentence_bounded() {
+        let finder = FigureFinder::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let text = "agency staff spend rose by £1m and ".repeat(500);
+        let found = finder.in_text(&text, "p1", None);
+        assert_eq!(found.len(), 500);
+        let limit = 2 * 400 + 40;
+        assert!(found.iter().all(|f| f.sentence.chars().count() <= limit && f.sentence.contains(&f.raw)));
+        assert!(found.iter().all(|f| f.id == "agency_consultancy_spend"));
+        assert_eq!(found[499].value, 1_000_000.0);
     }
 
     #[test]

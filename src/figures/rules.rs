@@ -49,6 +49,8 @@ pub struct FigureRules {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SentenceRules {
+    /// Characters of a figure's sentence kept either side of the figure.
+    pub max_context_chars: usize,
     /// Words that end in a full stop without ending a sentence, without the stop.
     pub abbreviations: Vec<String>,
 }
