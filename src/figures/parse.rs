@@ -52,6 +52,7 @@ pub struct Grammar {
     connectors: Vec<Phrase>,
     between: Vec<Phrase>,
     between_joiners: Vec<Phrase>,
+    change_words: Vec<Phrase>,
     before_qualifiers: Vec<(Phrase, String)>,
     after_qualifiers: Vec<(Phrase, String)>,
     nouns: Vec<Phrase>,
@@ -93,6 +94,7 @@ impl Grammar {
             connectors: Phrase::many(&rules.range.connectors),
             between: Phrase::many(&rules.range.between),
             between_joiners: Phrase::many(&rules.range.between_joiners),
+            change_words: Phrase::many(&rules.range.change_words),
             before_qualifiers: qualifiers(|q| &q.before),
             after_qualifiers: qualifiers(|q| &q.after),
             nouns: Phrase::many(&rules.counts.nouns),
@@ -192,15 +194,7 @@ impl Grammar {
         low_scale: Option<i32>,
     ) -> Option<(Number, Option<i32>, usize)> {
         let gap = skip_space(chars, low_end);
-        let after_between = first_match_ending_at(&self.between, chars, skip_space_back(chars, symbol)).is_some();
-        let joined = first_match_at(&self.connectors, chars, gap).or_else(|| {
-            if after_between {
-                first_match_at(&self.between_joiners, chars, gap)
-            } else {
-                None
-            }
-        });
-        let (connector, connector_end) = joined?;
+        let (connector, connector_end) = self.range_connector(chars, symbol, gap)?;
         let spaced = gap > low_end || skip_space(chars, connector_end) > connector_end || !connector.is_single_char();
         let mut digits = skip_space(chars, connector_end);
         let has_symbol = digits < chars.len() && self.currency.contains(&chars[digits]);
@@ -220,6 +214,24 @@ impl Grammar {
             return None;
         }
         Some((high, high_scale, high_end))
+    }
+
+    /// The connector at `at` between the ends of a range whose low end starts at
+    /// `low_start`, and where it ends: `-` or `to`, or `and` after `between`; never
+    /// a spelt-out connector after a change word (`from £5m to £7m`).
+    fn range_connector(&self, chars: &[char], low_start: usize, at: usize) -> Option<(&Phrase, usize)> {
+        let before = skip_space_back(chars, low_start);
+        if first_match_ending_at(&self.between, chars, before).is_some() {
+            if let Some(joiner) = first_match_at(&self.between_joiners, chars, at) {
+                return Some(joiner);
+            }
+        }
+        let (connector, end) = first_match_at(&self.connectors, chars, at)?;
+        let spelt_out = connector.as_str().chars().any(char::is_alphabetic);
+        if spelt_out && first_match_ending_at(&self.change_words, chars, before).is_some() {
+            return None;
+        }
+        Some((connector, end))
     }
 
     /// The scale word after a number ending at `end`, and where it ends.
@@ -305,14 +317,7 @@ impl Grammar {
     /// The high end of a percentage range (`10-15%`, `10% to 15%`), and where it ends.
     fn percent_range_end(&self, chars: &[char], low: &Number, low_end: usize) -> Option<(Number, usize)> {
         let gap = skip_space(chars, low_end);
-        let after_between = first_match_ending_at(&self.between, chars, skip_space_back(chars, low.start)).is_some();
-        let (_, connector_end) = first_match_at(&self.connectors, chars, gap).or_else(|| {
-            if after_between {
-                first_match_at(&self.between_joiners, chars, gap)
-            } else {
-                None
-            }
-        })?;
+        let (_, connector_end) = self.range_connector(chars, low.start, gap)?;
         let digits = skip_space(chars, connector_end);
         if digits >= chars.len() || !chars[digits].is_ascii_digit() {
             return None;
@@ -479,7 +484,7 @@ impl Grammar {
         let mut qualifiers = Vec::new();
         for _ in 0..3 {
             let before = skip_space_back(chars, figure.start);
-            if before == figure.start {
+            if before == figure.start && !(before > 0 && chars[before - 1] == '.') {
                 break;
             }
             let matched = self.before_qualifiers.iter().find_map(|(phrase, name)| {
@@ -730,8 +735,16 @@ mod tests {
         assert_eq!(money("a gap of £2-3m next year"), (2_000_000.0, Some(3_000_000.0)));
         assert_eq!(money("a gap of £2m to £3.5m next year"), (2_000_000.0, Some(3_500_000.0)));
         assert_eq!(money("between £1m and £2m"), (1_000_000.0, Some(2_000_000.0)));
+        assert_eq!(money("£1.2 to £1.5 million"), (1_200_000.0, Some(1_500_000.0)));
         let figure = one("deliver between £250,000 - £500,000 per annum cashable");
         assert_eq!(figure.qualifiers, ["range", "per_annum"]);
+    }
+
+    #[test]
+    fn a_change_from_one_amount_to_another_is_two_figures() {
+        let found = find("the budget rose from £5m to £7m and from 10% to 12%");
+        let values: Vec<(f64, Option<f64>)> = found.iter().map(|f| (f.2, f.3)).collect();
+        assert_eq!(values, [(5_000_000.0, None), (7_000_000.0, None), (10.0, None), (12.0, None)]);
     }
 
     #[test]
@@ -756,6 +769,8 @@ mod tests {
         assert_eq!(one("spend around £2m per year").qualifiers, ["around", "per_annum"]);
         assert_eq!(one("savings of up to £1.2m").qualifiers, ["up_to"]);
         assert_eq!(one("a cumulative £1.4 million").qualifiers, ["cumulative"]);
+        let figure = one("reliant at c.18% of the workforce");
+        assert_eq!((figure.qualifiers.as_slice(), figure.start), (["circa".to_string()].as_slice(), 11));
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct RangeRules {
     pub between: Vec<String>,
     /// The word joining a `between` range's ends.
     pub between_joiners: Vec<String>,
+    /// Words before a low end that make `X to Y` a change rather than a range.
+    pub change_words: Vec<String>,
 }
 
 /// One qualifier and its wording.
