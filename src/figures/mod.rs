@@ -335,6 +335,35 @@ mod tests {
     }
 
     #[test]
+    fn common_plan_wordings_get_their_ids() {
+        for (text, id, raw) in [
+            ("Agency spend in 2023/24 was £4.2m.", "agency_consultancy_spend", "£4.2m"),
+            ("We spent £1.2m on consultants last year.", "agency_consultancy_spend", "£1.2m"),
+            ("Agency staff account for 7% of our workforce.", "agency_share_of_staffing", "7%"),
+            ("Agency spend was 10% higher than last year.", "other_percentage", "10%"),
+            ("We have no dedicated EDI budget and EDI-related spend is £0.", "edi_spend", "£0"),
+            ("Trade union facility time: 0.1% of paybill.", "facility_time_share", "0.1%"),
+            ("Savings of £3.2m were delivered in 2023/24.", "savings_delivered", "£3.2m"),
+            ("We have saved £10m since 2010.", "savings_delivered", "£10m"),
+            ("A savings target of £5m is set for 2025/26.", "other_money", "£5m"),
+            ("£20m savings are required over the medium term.", "other_money", "£20m"),
+            (
+                "12 agency workers have been with us for more than 12 months.",
+                "agency_long_term_count",
+                "12 agency workers",
+            ),
+            ("We engage 5 interims for longer than a year.", "agency_long_term_count", "5 interims"),
+            ("Number of agency staff engaged over 12 months: 4", "agency_long_term_count", "4"),
+            ("Number of agency staff > 1 year | 4", "agency_long_term_count", "4"),
+            ("We employ 1,250 staff.", "other_count", "1,250 staff"),
+        ] {
+            let found = figures(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!((found[0].0.as_str(), found[0].1.as_str()), (id, raw), "{text}");
+        }
+    }
+
+    #[test]
     fn sample_lines_full_of_numbers_that_are_not_figures() {
         for text in [
             "Productivity plan 2024/2025",

@@ -440,10 +440,14 @@ impl Grammar {
         let mut pos = from;
         for _ in 0..=self.lead_in_max_words {
             let word_start = skip_space(chars, pos);
-            if word_start >= chars.len() || matches!(chars[word_start], '.' | ';' | ':' | '!' | '?') {
+            if word_start >= chars.len() {
                 return None;
             }
-            if let Some((_, link_end)) = first_match_at(&self.links, chars, word_start) {
+            let link = first_match_at(&self.links, chars, word_start);
+            if link.is_none() && matches!(chars[word_start], '.' | ';' | ':' | '!' | '?') {
+                return None;
+            }
+            if let Some((_, link_end)) = link {
                 let digits = skip_space(chars, link_end);
                 if digits > link_end && digits < chars.len() && chars[digits].is_ascii_digit() {
                     let number = scan_number(chars, digits);
