@@ -596,8 +596,10 @@ fn starts_number(chars: &[char], pos: usize) -> bool {
     if is_word_char(before) || matches!(before, '/' | '\\' | '_' | '#' | '&' | '%' | '=' | '?' | '@' | '~' | '^') {
         return false;
     }
+    // `2.1`, `2023-24`, `COVID-19`, `Tel:01472`: the digits continue a token.
     let digit_before = pos >= 2 && chars[pos - 2].is_ascii_digit();
-    !(digit_before && matches!(before, '.' | ',' | '-' | '–' | ':'))
+    let word_before = pos >= 2 && is_word_char(chars[pos - 2]);
+    !((word_before && matches!(before, '-' | '–' | ':')) || (digit_before && matches!(before, '.' | ',')))
 }
 
 /// Reads the number starting at the digit at `start`.
@@ -859,6 +861,10 @@ mod tests {
             "Item 571 Productivity Plan",
             "see section 3.2 and appendix 4",
             "between 2023-24 staff",
+            "the COVID-19 staff testing programme",
+            "Tel:01472 staff line",
+            "junction 25 staff car park",
+            "Agreement No.5 staff",
         ] {
             assert_eq!(find(text), [], "{text}");
         }
