@@ -135,11 +135,15 @@ impl Grammar {
                 pos += 1;
             }
         }
+        // `found` is in text order; a lead-in count is kept where it overlaps nothing.
+        let mut lead_in = Vec::new();
         for figure in self.lead_in_counts(chars) {
-            if !found.iter().any(|f| f.start < figure.end && figure.start < f.end) {
-                found.push(figure);
+            let index = found.partition_point(|f| f.end <= figure.start);
+            if found.get(index).is_none_or(|f| f.start >= figure.end) {
+                lead_in.push(figure);
             }
         }
+        found.extend(lead_in);
         found.sort_by_key(|f| f.start);
         let mut previous_end = 0;
         for index in 0..found.len() {
