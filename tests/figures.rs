@@ -3,11 +3,11 @@
 //! figures of the five shared sample texts are exactly the expected ones.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use plansift::extract::{self, Input};
 use plansift::figures::find_figures;
 use plansift::limits::Limits;
-use plansift::pipeline::{self, RunOptions};
 use plansift::segment;
 use serde_json::Value;
 
@@ -28,21 +28,22 @@ fn schema_validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"))
 }
 
+/// `plansift run --quiet` over the sample corpus into a fresh folder, and the
+/// five records it wrote.
 fn run_corpus() -> (tempfile::TempDir, Vec<Value>) {
     let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        seeds: manifest_dir().join("corpus/councils.csv"),
-        out_dir: out.path().to_path_buf(),
-        limits: Limits::default(),
-        progress: false,
-        fetch: plansift::fetch::crawler::CrawlOptions {
-            cache_dir: out.path().join("cache"),
-            ..plansift::fetch::crawler::CrawlOptions::default()
-        },
-        classifier: std::sync::Arc::new(plansift::classify::Classifier::builtin().unwrap_or_else(|e| panic!("{e}"))),
-    };
-    let report = pipeline::run(&options).unwrap_or_else(|e| panic!("run: {e}"));
-    assert_eq!(report.totals.failed, 0, "{:?}", report.councils);
+    let status = Command::new(env!("CARGO_BIN_EXE_plansift"))
+        .arg("run")
+        .arg("--seeds")
+        .arg(manifest_dir().join("corpus/councils.csv"))
+        .arg("--out")
+        .arg(out.path())
+        .arg("--cache")
+        .arg(out.path().join("cache"))
+        .arg("--quiet")
+        .status()
+        .unwrap_or_else(|e| panic!("plansift run: {e}"));
+    assert!(status.success(), "plansift run: {status}");
     let records = ["peterborough", "bromsgrove", "ashfield", "devon-minutes", "ne-lincolnshire"]
         .iter()
         .map(|id| {
@@ -73,7 +74,7 @@ fn run_writes_the_plans_figures_into_valid_records() {
     for line in lines.lines() {
         let record: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
         assert!(validator.is_valid(&record));
-        assert!(!record["figures"].as_array().map_or(true, Vec::is_empty), "{}", record["council"]["id"]);
+        assert!(!record["figures"].as_array().is_none_or(Vec::is_empty), "{}", record["council"]["id"]);
     }
 
     let expected: [(&str, &[(&str, f64)]); 5] = [
@@ -147,6 +148,23 @@ fn record_figures_point_at_their_paragraph_text() {
     }
 }
 
+#[test]
+fn extract_json_shows_blocks_and_figures() {
+    let output = Command::new(env!("CARGO_BIN_EXE_plansift"))
+        .arg("extract")
+        .arg("--json")
+        .arg(manifest_dir().join("corpus/documents/peterborough.html"))
+        .output()
+        .unwrap_or_else(|e| panic!("plansift extract: {e}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert!(json["blocks"].as_array().is_some_and(|b| b.len() > 10));
+    let figures = json["figures"].as_array().cloned().unwrap_or_default();
+    let edi = figures.iter().find(|f| f["id"] == "edi_spend").unwrap_or_else(|| panic!("no edi_spend: {json}"));
+    assert_eq!((edi["raw"].as_str(), edi["value"].as_f64()), (Some("£22.3k"), Some(22_300.0)));
+    assert!(edi["paragraph"].as_str().is_some_and(|p| p.starts_with('p')));
+}
+
 /// The figures of one shared sample text as (id, raw) pairs.
 fn sample_figures(path: &Path) -> Vec<(String, String)> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -211,5 +229,25 @@ fn shared_sample_texts_yield_exactly_their_figures() {
         }
         let expected: Vec<(String, String)> = figures.iter().map(|(i, r)| (i.to_string(), r.to_string())).collect();
         assert_eq!(sample_figures(&path), expected, "{name}");
+    }
+}
+
+#[test]
+fn every_figure_id_the_rules_can_give_is_in_the_schema() {
+    let text = std::fs::read_to_string(manifest_dir().join("schemas/council-record.schema.json")).unwrap_or_default();
+    let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let allowed: Vec<&str> = schema["$defs"]["figure"]["properties"]["id"]["enum"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let rules = plansift::figures::FigureRules::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let defaults = &rules.assign.defaults;
+    let given = rules.assign.rules.iter().map(|r| r.figure.as_str()).chain([
+        defaults.gbp.as_str(),
+        defaults.percent.as_str(),
+        defaults.count.as_str(),
+    ]);
+    for id in given {
+        assert!(allowed.contains(&id), "{id} is not in the schema's figure ids {allowed:?}");
     }
 }

@@ -1,6 +1,8 @@
 //! Giving each figure its taxonomy id from the words around it, by the weighted
 //! context rules of `rules/figures.toml`.
 
+use std::collections::HashMap;
+
 use super::phrase::{fold, is_word_char, slice};
 use super::rules::{ContextRule, DefaultIds, FigureRules};
 use super::{FigureEvidence, FigureUnit};
@@ -27,6 +29,11 @@ struct PreparedRule {
 #[derive(Debug, Clone)]
 struct PreparedGroup {
     terms: Vec<Term>,
+    /// Indexes into `terms` by first word, for whole-word terms, so that each
+    /// token is looked up once rather than compared with every term.
+    by_first_word: HashMap<String, Vec<usize>>,
+    /// Indexes of terms whose first word is also their last and a prefix.
+    prefix_terms: Vec<usize>,
     weight: f64,
     required: bool,
     within: Option<usize>,
@@ -142,15 +149,10 @@ fn score_rule(
 fn nearest_match(group: &PreparedGroup, tokens: &[Token], first: usize, last: usize) -> Option<(usize, usize, usize)> {
     let mut best: Option<(usize, usize, usize)> = None;
     for start in 0..tokens.len() {
-        for term in &group.terms {
+        let candidates = group.by_first_word.get(&tokens[start].text).into_iter().flatten().chain(&group.prefix_terms);
+        for term in candidates.map(|&index| &group.terms[index]) {
             let Some(end) = term_match(term, tokens, start) else { continue };
-            let distance = if end < first {
-                first - end
-            } else if start > last {
-                start - last
-            } else {
-                0
-            };
+            let distance = if end < first { first - end } else { start.saturating_sub(last) };
             if group.within.is_some_and(|within| distance > within) {
                 continue;
             }
@@ -188,11 +190,25 @@ fn prepare_rule(rule: &ContextRule) -> PreparedRule {
         groups: rule
             .groups
             .iter()
-            .map(|group| PreparedGroup {
-                terms: group.terms.iter().filter_map(|t| prepare_term(t)).collect(),
-                weight: group.weight,
-                required: group.required,
-                within: group.within,
+            .map(|group| {
+                let terms: Vec<Term> = group.terms.iter().filter_map(|t| prepare_term(t)).collect();
+                let mut by_first_word: HashMap<String, Vec<usize>> = HashMap::new();
+                let mut prefix_terms = Vec::new();
+                for (index, term) in terms.iter().enumerate() {
+                    if term.prefix && term.words.len() == 1 {
+                        prefix_terms.push(index);
+                    } else {
+                        by_first_word.entry(term.words[0].clone()).or_default().push(index);
+                    }
+                }
+                PreparedGroup {
+                    terms,
+                    by_first_word,
+                    prefix_terms,
+                    weight: group.weight,
+                    required: group.required,
+                    within: group.within,
+                }
             })
             .collect(),
     }
@@ -238,6 +254,19 @@ mod tests {
         let start = sentence[..byte].chars().count();
         let span = [start, start + figure.chars().count()];
         Assigner::new(rules).assign(&chars, [0, chars.len()], span, unit)
+    }
+
+    #[test]
+    fn prefix_terms_match_word_starts() {
+        let rules = FigureRules::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut rules = rules.clone();
+        rules.assign.rules[0].groups[0].terms = vec!["consultan*".into()];
+        let sentence: Vec<char> = "Consultancy spend was £2m.".chars().collect();
+        let assignment = Assigner::new(&rules).assign(&sentence, [0, sentence.len()], [22, 25], FigureUnit::Gbp);
+        assert_eq!(
+            (assignment.id.as_str(), assignment.evidence.matched[0].as_str()),
+            ("agency_consultancy_spend", "Consultancy")
+        );
     }
 
     #[test]

@@ -88,6 +88,7 @@ pub struct FigureFinder {
     splitter: sentences::SentenceSplitter,
     assigner: assign::Assigner,
     sentence_qualifiers: Vec<(phrase::Phrase, String)>,
+    max_context_chars: usize,
 }
 
 impl FigureFinder {
@@ -102,6 +103,7 @@ impl FigureFinder {
                 .iter()
                 .flat_map(|q| q.sentence.iter().filter_map(|w| phrase::Phrase::new(w).map(|p| (p, q.name.clone()))))
                 .collect(),
+            max_context_chars: rules.sentences.max_context_chars,
         }
     }
 
@@ -124,11 +126,13 @@ impl FigureFinder {
             .find(&chars)
             .into_iter()
             .map(|found| {
+                let index = sentences.partition_point(|[_, end]| *end <= found.start);
                 let sentence = sentences
-                    .iter()
+                    .get(index)
                     .copied()
-                    .find(|[start, end]| *start <= found.start && found.start < *end)
+                    .filter(|[start, _]| *start <= found.start)
                     .unwrap_or([0, chars.len()]);
+                let sentence = clip_to_context(&chars, sentence, [found.start, found.end], self.max_context_chars);
                 let assignment = self.assigner.assign(&chars, sentence, [found.start, found.end], found.unit);
                 let mut qualifiers = found.qualifiers;
                 for (words, name) in &self.sentence_qualifiers {
@@ -157,6 +161,20 @@ impl FigureFinder {
             })
             .collect()
     }
+}
+
+/// `sentence` narrowed to at most `max_chars` characters either side of `figure`,
+/// widened to whole words; sentences shorter than that are returned as they are.
+fn clip_to_context(chars: &[char], sentence: [usize; 2], figure: [usize; 2], max_chars: usize) -> [usize; 2] {
+    let mut start = sentence[0].max(figure[0].saturating_sub(max_chars));
+    while start > sentence[0] && !chars[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    let mut end = sentence[1].min(figure[1].saturating_add(max_chars)).max(figure[1]);
+    while end < sentence[1] && !chars[end].is_whitespace() {
+        end += 1;
+    }
+    [start, end]
 }
 
 /// The figures of `paragraphs` under the embedded rules.
@@ -317,6 +335,35 @@ mod tests {
     }
 
     #[test]
+    fn common_plan_wordings_get_their_ids() {
+        for (text, id, raw) in [
+            ("Agency spend in 2023/24 was £4.2m.", "agency_consultancy_spend", "£4.2m"),
+            ("We spent £1.2m on consultants last year.", "agency_consultancy_spend", "£1.2m"),
+            ("Agency staff account for 7% of our workforce.", "agency_share_of_staffing", "7%"),
+            ("Agency spend was 10% higher than last year.", "other_percentage", "10%"),
+            ("We have no dedicated EDI budget and EDI-related spend is £0.", "edi_spend", "£0"),
+            ("Trade union facility time: 0.1% of paybill.", "facility_time_share", "0.1%"),
+            ("Savings of £3.2m were delivered in 2023/24.", "savings_delivered", "£3.2m"),
+            ("We have saved £10m since 2010.", "savings_delivered", "£10m"),
+            ("A savings target of £5m is set for 2025/26.", "other_money", "£5m"),
+            ("£20m savings are required over the medium term.", "other_money", "£20m"),
+            (
+                "12 agency workers have been with us for more than 12 months.",
+                "agency_long_term_count",
+                "12 agency workers",
+            ),
+            ("We engage 5 interims for longer than a year.", "agency_long_term_count", "5 interims"),
+            ("Number of agency staff engaged over 12 months: 4", "agency_long_term_count", "4"),
+            ("Number of agency staff > 1 year | 4", "agency_long_term_count", "4"),
+            ("We employ 1,250 staff.", "other_count", "1,250 staff"),
+        ] {
+            let found = figures(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!((found[0].0.as_str(), found[0].1.as_str()), (id, raw), "{text}");
+        }
+    }
+
+    #[test]
     fn sample_lines_full_of_numbers_that_are_not_figures() {
         for text in [
             "Productivity plan 2024/2025",
@@ -354,6 +401,18 @@ mod tests {
         assert_eq!(found[0].sentence, "Our total spend on agency staff is £14.8m.");
         assert_eq!(found[0].evidence.rule, "agency-consultancy-spend");
         assert_eq!(found[0].evidence.matched, ["agency", "spend"]);
+    }
+
+    #[test]
+    fn run_on_text_keeps_each_figures_sentence_bounded() {
+        let finder = FigureFinder::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let text = "agency staff spend rose by £1m and ".repeat(500);
+        let found = finder.in_text(&text, "p1", None);
+        assert_eq!(found.len(), 500);
+        let limit = 2 * 400 + 40;
+        assert!(found.iter().all(|f| f.sentence.chars().count() <= limit && f.sentence.contains(&f.raw)));
+        assert!(found.iter().all(|f| f.id == "agency_consultancy_spend"));
+        assert_eq!(found[499].value, 1_000_000.0);
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub struct Grammar {
     connectors: Vec<Phrase>,
     between: Vec<Phrase>,
     between_joiners: Vec<Phrase>,
+    change_words: Vec<Phrase>,
     before_qualifiers: Vec<(Phrase, String)>,
     after_qualifiers: Vec<(Phrase, String)>,
     nouns: Vec<Phrase>,
@@ -74,14 +75,14 @@ impl Grammar {
             .iter()
             .flat_map(|scale| scale.words.iter().filter_map(move |w| Phrase::new(w).map(|p| (p, scale.exponent))))
             .collect();
-        scales.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        scales.sort_by_key(|(p, _)| std::cmp::Reverse(p.width()));
         let qualifiers = |pick: fn(&super::rules::QualifierRule) -> &Vec<String>| {
             let mut list: Vec<(Phrase, String)> = rules
                 .qualifiers
                 .iter()
                 .flat_map(|q| pick(q).iter().filter_map(move |w| Phrase::new(w).map(|p| (p, q.name.clone()))))
                 .collect();
-            list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+            list.sort_by_key(|(p, _)| std::cmp::Reverse(p.width()));
             list
         };
         Grammar {
@@ -93,6 +94,7 @@ impl Grammar {
             connectors: Phrase::many(&rules.range.connectors),
             between: Phrase::many(&rules.range.between),
             between_joiners: Phrase::many(&rules.range.between_joiners),
+            change_words: Phrase::many(&rules.range.change_words),
             before_qualifiers: qualifiers(|q| &q.before),
             after_qualifiers: qualifiers(|q| &q.after),
             nouns: Phrase::many(&rules.counts.nouns),
@@ -133,11 +135,15 @@ impl Grammar {
                 pos += 1;
             }
         }
+        // `found` is in text order; a lead-in count is kept where it overlaps nothing.
+        let mut lead_in = Vec::new();
         for figure in self.lead_in_counts(chars) {
-            if !found.iter().any(|f| f.start < figure.end && figure.start < f.end) {
-                found.push(figure);
+            let index = found.partition_point(|f| f.end <= figure.start);
+            if found.get(index).is_none_or(|f| f.start >= figure.end) {
+                lead_in.push(figure);
             }
         }
+        found.extend(lead_in);
         found.sort_by_key(|f| f.start);
         let mut previous_end = 0;
         for index in 0..found.len() {
@@ -156,6 +162,10 @@ impl Grammar {
         }
         let low = scan_number(chars, digits);
         let (low_scale, low_end) = self.scale_after(chars, low.end);
+        if chars.get(low_end).is_some_and(|&next| is_word_char(next)) {
+            // `£000s` heads a column; `£5bnx` is not an amount either.
+            return None;
+        }
         if let Some((high, high_scale, high_end)) = self.money_range_end(chars, symbol, low_end, low_scale) {
             // `£2-3m`: a scale written once applies to both ends.
             let mut reading = Reading::default();
@@ -188,15 +198,7 @@ impl Grammar {
         low_scale: Option<i32>,
     ) -> Option<(Number, Option<i32>, usize)> {
         let gap = skip_space(chars, low_end);
-        let after_between = first_match_ending_at(&self.between, chars, skip_space_back(chars, symbol)).is_some();
-        let joined = first_match_at(&self.connectors, chars, gap).or_else(|| {
-            if after_between {
-                first_match_at(&self.between_joiners, chars, gap)
-            } else {
-                None
-            }
-        });
-        let (connector, connector_end) = joined?;
+        let (connector, connector_end) = self.range_connector(chars, symbol, gap)?;
         let spaced = gap > low_end || skip_space(chars, connector_end) > connector_end || !connector.is_single_char();
         let mut digits = skip_space(chars, connector_end);
         let has_symbol = digits < chars.len() && self.currency.contains(&chars[digits]);
@@ -218,6 +220,24 @@ impl Grammar {
         Some((high, high_scale, high_end))
     }
 
+    /// The connector at `at` between the ends of a range whose low end starts at
+    /// `low_start`, and where it ends: `-` or `to`, or `and` after `between`; never
+    /// a spelt-out connector after a change word (`from £5m to £7m`).
+    fn range_connector(&self, chars: &[char], low_start: usize, at: usize) -> Option<(&Phrase, usize)> {
+        let before = skip_space_back(chars, low_start);
+        if first_match_ending_at(&self.between, chars, before).is_some() {
+            if let Some(joiner) = first_match_at(&self.between_joiners, chars, at) {
+                return Some(joiner);
+            }
+        }
+        let (connector, end) = first_match_at(&self.connectors, chars, at)?;
+        let spelt_out = connector.as_str().chars().any(char::is_alphabetic);
+        if spelt_out && first_match_ending_at(&self.change_words, chars, before).is_some() {
+            return None;
+        }
+        Some((connector, end))
+    }
+
     /// The scale word after a number ending at `end`, and where it ends.
     fn scale_after(&self, chars: &[char], end: usize) -> (Option<i32>, usize) {
         for (phrase, exponent) in &self.scales {
@@ -228,7 +248,7 @@ impl Grammar {
         let spaced = skip_space(chars, end);
         if spaced > end {
             for (phrase, exponent) in &self.scales {
-                if phrase.len() < self.min_spaced_scale_length {
+                if phrase.width() < self.min_spaced_scale_length {
                     continue;
                 }
                 if let Some(scale_end) = phrase.match_at(chars, spaced) {
@@ -301,14 +321,7 @@ impl Grammar {
     /// The high end of a percentage range (`10-15%`, `10% to 15%`), and where it ends.
     fn percent_range_end(&self, chars: &[char], low: &Number, low_end: usize) -> Option<(Number, usize)> {
         let gap = skip_space(chars, low_end);
-        let after_between = first_match_ending_at(&self.between, chars, skip_space_back(chars, low.start)).is_some();
-        let (_, connector_end) = first_match_at(&self.connectors, chars, gap).or_else(|| {
-            if after_between {
-                first_match_at(&self.between_joiners, chars, gap)
-            } else {
-                None
-            }
-        })?;
+        let (_, connector_end) = self.range_connector(chars, low.start, gap)?;
         let digits = skip_space(chars, connector_end);
         if digits >= chars.len() || !chars[digits].is_ascii_digit() {
             return None;
@@ -321,7 +334,11 @@ impl Grammar {
     /// Where a percent sign or `per cent` after a number ending at `end` ends.
     fn percent_suffix_after(&self, chars: &[char], end: usize) -> Option<usize> {
         let spaced = skip_space(chars, end);
-        self.percent_suffixes.iter().find_map(|p| p.match_attached(chars, end).or_else(|| p.match_at(chars, spaced)))
+        self.percent_suffixes
+            .iter()
+            .find_map(|p| p.match_attached(chars, end).or_else(|| p.match_at(chars, spaced)))
+            // `81%D8` is URL encoding, not a percentage.
+            .filter(|&suffix_end| chars.get(suffix_end).is_none_or(|&next| !is_word_char(next)))
     }
 
     /// A count: `number` followed by a counted noun.
@@ -427,17 +444,23 @@ impl Grammar {
         let mut pos = from;
         for _ in 0..=self.lead_in_max_words {
             let word_start = skip_space(chars, pos);
-            if word_start >= chars.len() || matches!(chars[word_start], '.' | ';' | ':' | '!' | '?') {
+            if word_start >= chars.len() {
                 return None;
             }
-            if let Some((_, link_end)) = first_match_at(&self.links, chars, word_start) {
+            let link = first_match_at(&self.links, chars, word_start);
+            if link.is_none() && matches!(chars[word_start], '.' | ';' | ':' | '!' | '?') {
+                return None;
+            }
+            if let Some((_, link_end)) = link {
                 let digits = skip_space(chars, link_end);
                 if digits > link_end && digits < chars.len() && chars[digits].is_ascii_digit() {
                     let number = scan_number(chars, digits);
-                    let ends_clause = number.end >= chars.len()
-                        || !(is_word_char(chars[number.end]) || matches!(chars[number.end], '/' | '%' | '(' | '-'))
-                            && !(chars[number.end] == '.'
-                                && chars.get(number.end + 1).is_some_and(char::is_ascii_digit));
+                    let continues = |next: char| {
+                        is_word_char(next)
+                            || matches!(next, '/' | '%' | '(' | '-')
+                            || (next == '.' && chars.get(number.end + 1).is_some_and(char::is_ascii_digit))
+                    };
+                    let ends_clause = chars.get(number.end).is_none_or(|&next| !continues(next));
                     let year = number.integer.len() == 4
                         && number
                             .integer
@@ -469,7 +492,7 @@ impl Grammar {
         let mut qualifiers = Vec::new();
         for _ in 0..3 {
             let before = skip_space_back(chars, figure.start);
-            if before == figure.start {
+            if before == figure.start && !(before > 0 && chars[before - 1] == '.') {
                 break;
             }
             let matched = self.before_qualifiers.iter().find_map(|(phrase, name)| {
@@ -573,11 +596,14 @@ fn starts_number(chars: &[char], pos: usize) -> bool {
         return true;
     }
     let before = chars[pos - 1];
-    if is_word_char(before) || matches!(before, '/' | '\\' | '_' | '#' | '&') {
+    // Numbers inside URLs, file names and codes (`%D8%81`, `?id=5`, `v2_3`) are not figures.
+    if is_word_char(before) || matches!(before, '/' | '\\' | '_' | '#' | '&' | '%' | '=' | '?' | '@' | '~' | '^') {
         return false;
     }
+    // `2.1`, `2023-24`, `COVID-19`, `Tel:01472`: the digits continue a token.
     let digit_before = pos >= 2 && chars[pos - 2].is_ascii_digit();
-    !(digit_before && matches!(before, '.' | ',' | '-' | '–' | ':'))
+    let word_before = pos >= 2 && is_word_char(chars[pos - 2]);
+    !((word_before && matches!(before, '-' | '–' | ':')) || (digit_before && matches!(before, '.' | ',')))
 }
 
 /// Reads the number starting at the digit at `start`.
@@ -653,7 +679,7 @@ fn group_thousands(value: f64) -> String {
     let digits = format!("{value:.0}");
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -719,8 +745,16 @@ mod tests {
         assert_eq!(money("a gap of £2-3m next year"), (2_000_000.0, Some(3_000_000.0)));
         assert_eq!(money("a gap of £2m to £3.5m next year"), (2_000_000.0, Some(3_500_000.0)));
         assert_eq!(money("between £1m and £2m"), (1_000_000.0, Some(2_000_000.0)));
+        assert_eq!(money("£1.2 to £1.5 million"), (1_200_000.0, Some(1_500_000.0)));
         let figure = one("deliver between £250,000 - £500,000 per annum cashable");
         assert_eq!(figure.qualifiers, ["range", "per_annum"]);
+    }
+
+    #[test]
+    fn a_change_from_one_amount_to_another_is_two_figures() {
+        let found = find("the budget rose from £5m to £7m and from 10% to 12%");
+        let values: Vec<(f64, Option<f64>)> = found.iter().map(|f| (f.2, f.3)).collect();
+        assert_eq!(values, [(5_000_000.0, None), (7_000_000.0, None), (10.0, None), (12.0, None)]);
     }
 
     #[test]
@@ -745,6 +779,8 @@ mod tests {
         assert_eq!(one("spend around £2m per year").qualifiers, ["around", "per_annum"]);
         assert_eq!(one("savings of up to £1.2m").qualifiers, ["up_to"]);
         assert_eq!(one("a cumulative £1.4 million").qualifiers, ["cumulative"]);
+        let figure = one("reliant at c.18% of the workforce");
+        assert_eq!((figure.qualifiers.as_slice(), figure.start), (["circa".to_string()].as_slice(), 11));
     }
 
     #[test]
@@ -829,6 +865,22 @@ mod tests {
             "Item 571 Productivity Plan",
             "see section 3.2 and appendix 4",
             "between 2023-24 staff",
+            "the COVID-19 staff testing programme",
+            "Tel:01472 staff line",
+            "junction 25 staff car park",
+            "Agreement No.5 staff",
+        ] {
+            assert_eq!(find(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn url_encoding_and_column_units_are_not_figures() {
+        for text in [
+            "http://example.org/article/164913/%D8%A7%D9%81%D8%A7 page",
+            "https://example.org/?share=20%25",
+            "Budget £000s by service",
+            "a file named report_2024_5%.pdf",
         ] {
             assert_eq!(find(text), [], "{text}");
         }
@@ -856,7 +908,7 @@ mod properties {
     fn with_commas(digits: &str) -> String {
         let mut out = String::new();
         for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index) % 3 == 0 {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(digit);

@@ -24,7 +24,7 @@ impl Phrase {
     /// Prepares every phrase of `texts`, longest first so that the longest match wins.
     pub fn many<'a>(texts: impl IntoIterator<Item = &'a String>) -> Vec<Phrase> {
         let mut phrases: Vec<Phrase> = texts.into_iter().filter_map(|t| Phrase::new(t)).collect();
-        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.width()));
         phrases
     }
 
@@ -34,13 +34,13 @@ impl Phrase {
     }
 
     /// Characters in the phrase, counting one per gap between words.
-    pub fn len(&self) -> usize {
+    pub fn width(&self) -> usize {
         self.words.iter().map(Vec::len).sum::<usize>() + self.words.len().saturating_sub(1)
     }
 
     /// Whether the phrase is a single character.
     pub fn is_single_char(&self) -> bool {
-        self.len() == 1
+        self.width() == 1
     }
 
     /// Where the phrase ends when it starts at `start`.

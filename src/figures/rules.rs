@@ -49,6 +49,8 @@ pub struct FigureRules {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SentenceRules {
+    /// Characters of a figure's sentence kept either side of the figure.
+    pub max_context_chars: usize,
     /// Words that end in a full stop without ending a sentence, without the stop.
     pub abbreviations: Vec<String>,
 }
@@ -95,6 +97,8 @@ pub struct RangeRules {
     pub between: Vec<String>,
     /// The word joining a `between` range's ends.
     pub between_joiners: Vec<String>,
+    /// Words before a low end that make `X to Y` a change rather than a range.
+    pub change_words: Vec<String>,
 }
 
 /// One qualifier and its wording.

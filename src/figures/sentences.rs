@@ -70,7 +70,7 @@ impl SentenceSplitter {
             word_start -= 1;
         }
         let word: String = chars[word_start..stop].iter().map(|&c| fold(c)).collect();
-        if self.abbreviations.iter().any(|a| *a == word) {
+        if self.abbreviations.contains(&word) {
             return false;
         }
         // A lone capital is an initial ("J. Smith"), not a sentence.
