@@ -12,7 +12,11 @@ const SAMPLE_IDS: [&str; 5] = ["peterborough", "bromsgrove", "ashfield", "devon-
 #[test]
 fn sample_corpus_gives_five_valid_records() {
     let out = tempfile::tempdir().unwrap();
-    let output = plansift(&["run", "--quiet", "--out", out.path().to_str().unwrap()], &crate_root());
+    let cache = out.path().join("cache");
+    let output = plansift(
+        &["run", "--quiet", "--out", out.path().to_str().unwrap(), "--cache", cache.to_str().unwrap()],
+        &crate_root(),
+    );
     assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
     assert!(output.stderr.is_empty(), "--quiet printed: {}", String::from_utf8_lossy(&output.stderr));
 
@@ -42,7 +46,7 @@ fn sample_corpus_gives_five_valid_records() {
     let run = read_json(&out.path().join("run.json"));
     assert_eq!(run["totals"]["ok"], 5);
     assert_eq!(run["totals"]["failed"], 0);
-    assert!(run["councils"].as_array().unwrap().iter().all(|c| c["status"] == "ok" && c["reason"].is_null()));
+    assert!(run["councils"].as_array().unwrap().iter().all(|c| c["status"] == "fetched" && c["reason"].is_null()));
 }
 
 #[test]
