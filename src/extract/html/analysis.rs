@@ -158,6 +158,20 @@ pub(crate) fn is_hidden(element: &Element, rules: &Rules) -> bool {
 /// Whether the element is furniture by its name, role, class or id (before the checks
 /// that it does not hold the page's `<h1>` or its content).
 fn furniture(element: &Element, rules: &Rules) -> Option<Furniture> {
+    // Page wrappers carry state classes ("cookies-not-set", "nav-open") that say
+    // nothing about their content.
+    if matches!(element.name(), "html" | "body" | "main") {
+        return None;
+    }
+    let found = furniture_by_markup(element, rules);
+    if element.name() == "form" {
+        // ASP.NET pages wrap the whole page in one <form>.
+        return found.map(|_| Furniture::UnlessContent);
+    }
+    found
+}
+
+fn furniture_by_markup(element: &Element, rules: &Rules) -> Option<Furniture> {
     if element.attr("role").is_some_and(|r| rules.is_skipped_role(r)) {
         return Some(Furniture::Always);
     }

@@ -352,6 +352,15 @@ mod tests {
     }
 
     #[test]
+    fn state_classes_on_page_wrappers_do_not_drop_the_page() {
+        let page = format!(
+            "<html class=nav-closed><body class='cookies-not-set has-sidebar'>\
+             <form id=aspnetForm class=share-form><div>{PLAN}</div></form></body></html>"
+        );
+        assert!(all_text(&extract_str(&page)).contains("We will reduce waste"));
+    }
+
+    #[test]
     fn title_falls_back_to_title_element_without_site_name() {
         let doc = extract_str(&format!(
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"
