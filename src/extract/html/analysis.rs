@@ -1,8 +1,8 @@
-//! One pass over the parsed page that decides what is furniture and measures text.
+//! The passes over the parsed page that decide what is furniture and measure text.
 //!
-//! For every element it records whether it is read at all (hidden content and
+//! For every element they record whether it is read at all (hidden content and
 //! furniture are not), how much visible text and link text it holds, and a
-//! text-density score used to find the content of pages without `<main>`. The pass
+//! text-density score used to find the content of pages without `<main>`. Each pass
 //! walks the tree with an explicit stack, so a deeply nested page cannot overflow
 //! the call stack.
 
