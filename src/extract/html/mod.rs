@@ -90,7 +90,6 @@ fn page_title(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Block;
 
     fn extract_str(page: &str) -> Document {
         extract(page.as_bytes(), Some("text/html; charset=utf-8"), &Limits::default())
@@ -410,6 +409,5 @@ mod tests {
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"
         ));
         assert_eq!(doc.title.as_deref(), Some("Productivity plan"));
-        let _: &[Block] = &doc.blocks;
     }
 }
