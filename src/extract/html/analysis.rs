@@ -1,8 +1,8 @@
-//! One pass over the parsed page that decides what is furniture and measures text.
+//! The passes over the parsed page that decide what is furniture and measure text.
 //!
-//! For every element it records whether it is read at all (hidden content and
+//! For every element they record whether it is read at all (hidden content and
 //! furniture are not), how much visible text and link text it holds, and a
-//! text-density score used to find the content of pages without `<main>`. The pass
+//! text-density score used to find the content of pages without `<main>`. Each pass
 //! walks the tree with an explicit stack, so a deeply nested page cannot overflow
 //! the call stack.
 
@@ -158,6 +158,20 @@ pub(crate) fn is_hidden(element: &Element, rules: &Rules) -> bool {
 /// Whether the element is furniture by its name, role, class or id (before the checks
 /// that it does not hold the page's `<h1>` or its content).
 fn furniture(element: &Element, rules: &Rules) -> Option<Furniture> {
+    // Page wrappers carry state classes ("cookies-not-set", "nav-open") that say
+    // nothing about their content.
+    if matches!(element.name(), "html" | "body" | "main") {
+        return None;
+    }
+    let found = furniture_by_markup(element, rules);
+    if element.name() == "form" {
+        // ASP.NET pages wrap the whole page in one <form>.
+        return found.map(|_| Furniture::UnlessContent);
+    }
+    found
+}
+
+fn furniture_by_markup(element: &Element, rules: &Rules) -> Option<Furniture> {
     if element.attr("role").is_some_and(|r| rules.is_skipped_role(r)) {
         return Some(Furniture::Always);
     }

@@ -31,7 +31,10 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
             format!("no charset declared; the text was decoded as {}, a guess", decoded.encoding.name()),
         ));
     }
-    let (page, flattened) = nesting::bound_nesting(&decoded.text, limits.max_nesting_depth);
+    let hides = |name: &str, tag: &str| {
+        rules.is_skipped_element(name) || tag.contains("hidden") || tag.replace(' ', "").contains("display:none")
+    };
+    let (page, flattened) = nesting::bound_nesting(&decoded.text, limits.max_nesting_depth, &hides);
     if flattened {
         warnings.push(Warning::new(
             WarningCode::LimitReached,
@@ -87,7 +90,6 @@ fn page_title(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Block;
 
     fn extract_str(page: &str) -> Document {
         extract(page.as_bytes(), Some("text/html; charset=utf-8"), &Limits::default())
@@ -352,11 +354,60 @@ mod tests {
     }
 
     #[test]
+    fn state_classes_on_page_wrappers_do_not_drop_the_page() {
+        let page = format!(
+            "<html class=nav-closed><body class='cookies-not-set has-sidebar'>\
+             <form id=aspnetForm class=share-form><div>{PLAN}</div></form></body></html>"
+        );
+        assert!(all_text(&extract_str(&page)).contains("We will reduce waste"));
+    }
+
+    #[test]
+    fn undeclared_windows_1252_is_decoded_with_a_warning() {
+        let page =
+            b"<html><body><main><p>The caf\xe9 budget is \xa35m \x96 a \x93fair\x94 share.</p></main></body></html>";
+        let doc = extract(page, Some("text/html"), &Limits::default());
+        assert_eq!(texts(&doc), ["The caf\u{e9} budget is \u{a3}5m \u{2013} a \u{201c}fair\u{201d} share."]);
+        assert!(doc.warnings.iter().any(|w| w.code == WarningCode::EncodingGuessed), "{:?}", doc.warnings);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any soup of tags, attributes and text extracts without panicking, and no
+        /// block carries a script's or a hidden element's text.
+        #[test]
+        fn tag_soup_never_panics(parts in proptest::collection::vec(proptest::prop_oneof![
+            proptest::prelude::Just("<div>".to_string()),
+            proptest::prelude::Just("</div>".to_string()),
+            proptest::prelude::Just("<p>".to_string()),
+            proptest::prelude::Just("<li>".to_string()),
+            proptest::prelude::Just("<ul>".to_string()),
+            proptest::prelude::Just("<table><tr><td>".to_string()),
+            proptest::prelude::Just("</td><td>".to_string()),
+            proptest::prelude::Just("<br>".to_string()),
+            proptest::prelude::Just("<b>".to_string()),
+            proptest::prelude::Just("<h2>".to_string()),
+            proptest::prelude::Just("<nav>".to_string()),
+            proptest::prelude::Just("<script>SCRIPTTEXT".to_string()),
+            proptest::prelude::Just("<div hidden>HIDDENTEXT</div>".to_string()),
+            proptest::prelude::Just("<!--".to_string()),
+            proptest::prelude::Just("<".to_string()),
+            "[a-z .:1]{0,12}",
+        ], 0..60)) {
+            let page = parts.concat();
+            let limits = Limits { max_nesting_depth: 8, ..Limits::default() };
+            let doc = extract(page.as_bytes(), None, &limits);
+            for block in &doc.blocks {
+                proptest::prop_assert!(!block.text.contains("SCRIPTTEXT") && !block.text.contains("HIDDENTEXT"), "{:?}", block.text);
+            }
+        }
+    }
+
+    #[test]
     fn title_falls_back_to_title_element_without_site_name() {
         let doc = extract_str(&format!(
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"
         ));
         assert_eq!(doc.title.as_deref(), Some("Productivity plan"));
-        let _: &[Block] = &doc.blocks;
     }
 }

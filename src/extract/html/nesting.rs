@@ -25,10 +25,19 @@ const SELF_CLOSING_SIBLINGS: &[&str] = &[
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
 /// The page with tags nested deeper than `max_depth` removed, and whether any were.
-pub(crate) fn bound_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, bool) {
+///
+/// An element past the limit that `hides(name, lowercased tag)` says is hidden or
+/// furniture goes whole, content included: removing only its tags would show its text.
+pub(crate) fn bound_nesting<'a>(
+    html: &'a str,
+    max_depth: usize,
+    hides: &dyn Fn(&str, &str) -> bool,
+) -> (Cow<'a, str>, bool) {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut dropped: Vec<(usize, usize)> = Vec::new();
+    // Start offset and outer depth of an element being removed with its content.
+    let mut removing: Option<(usize, usize)> = None;
     let mut i = 0;
     while let Some(offset) = memchr_lt(&bytes[i..]) {
         let start = i + offset;
@@ -54,17 +63,32 @@ pub(crate) fn bound_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, bool
         let tag_end = tag_end(bytes, name_end);
         let name = html[name_start..name_end].to_ascii_lowercase();
         let self_closed = tag_end >= 2 && bytes[tag_end - 2] == b'/';
-        let counted = !VOID.contains(&name.as_str()) && !SELF_CLOSING_SIBLINGS.contains(&name.as_str());
+        // Raw-text elements hold no elements, so they never deepen the tree; their tags
+        // must survive or a deep page's scripts would turn into text.
+        let counted = !VOID.contains(&name.as_str())
+            && !SELF_CLOSING_SIBLINGS.contains(&name.as_str())
+            && !RAW_TEXT.contains(&name.as_str());
         if counted && !self_closed {
             if closing {
-                if depth > max_depth {
-                    dropped.push((start, tag_end));
-                }
+                let beyond = depth > max_depth;
                 depth = depth.saturating_sub(1);
+                match removing {
+                    Some((from, outer)) if depth <= outer => {
+                        dropped.push((from, tag_end));
+                        removing = None;
+                    }
+                    Some(_) => {}
+                    None if beyond => dropped.push((start, tag_end)),
+                    None => {}
+                }
             } else {
                 depth += 1;
-                if depth > max_depth {
-                    dropped.push((start, tag_end));
+                if depth > max_depth && removing.is_none() {
+                    if hides(&name, &html[start..tag_end].to_ascii_lowercase()) {
+                        removing = Some((start, depth - 1));
+                    } else {
+                        dropped.push((start, tag_end));
+                    }
                 }
             }
         }
@@ -72,6 +96,9 @@ pub(crate) fn bound_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, bool
         if !closing && RAW_TEXT.contains(&name.as_str()) {
             i = find_end_tag(bytes, i, name.as_bytes());
         }
+    }
+    if let Some((from, _)) = removing {
+        dropped.push((from, bytes.len()));
     }
     if dropped.is_empty() {
         return (Cow::Borrowed(html), false);
@@ -127,10 +154,14 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    fn hides(name: &str, tag: &str) -> bool {
+        name == "nav" || tag.contains("hidden")
+    }
+
     #[test]
     fn shallow_pages_are_untouched() {
         let page = "<html><body><div><p>One<p>Two</div><script>if (a<b) {}</script></body></html>";
-        let (out, changed) = bound_nesting(page, 3);
+        let (out, changed) = bound_nesting(page, 3, &hides);
         assert!(!changed);
         assert!(matches!(out, Cow::Borrowed(_)));
     }
@@ -138,15 +169,31 @@ mod tests {
     #[test]
     fn deep_tags_are_removed_but_text_kept() {
         let page = "<div><div><div><div>deep</div></div></div></div><p>after</p>";
-        let (out, changed) = bound_nesting(page, 2);
+        let (out, changed) = bound_nesting(page, 2, &hides);
         assert!(changed);
         assert_eq!(out, "<div><div>deep</div></div><p>after</p>");
     }
 
     #[test]
+    fn deep_scripts_and_styles_keep_their_tags() {
+        let page = "<div><div><div><script>var x = '<div>';</script><style>p{}</style>text</div></div></div>";
+        let (out, changed) = bound_nesting(page, 1, &hides);
+        assert!(changed);
+        assert_eq!(out, "<div><script>var x = '<div>';</script><style>p{}</style>text</div>");
+    }
+
+    #[test]
+    fn deep_hidden_elements_go_with_their_content() {
+        let page = "<div><div><div hidden><b>secret</b><div>more</div></div><p>shown</p></div></div><p>after</p>";
+        let (out, changed) = bound_nesting(page, 2, &hides);
+        assert!(changed);
+        assert_eq!(out, "<div><div><p>shown</p></div></div><p>after</p>");
+    }
+
+    #[test]
     fn tags_inside_comments_and_scripts_do_not_count() {
         let page = "<!-- <div><div><div> --><script>'<div><div><div>'</script><div>x</div>";
-        let (_, changed) = bound_nesting(page, 1);
+        let (_, changed) = bound_nesting(page, 1, &hides);
         assert!(!changed);
     }
 }

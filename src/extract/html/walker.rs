@@ -367,7 +367,7 @@ impl Walker<'_> {
 
     /// The heading level of a short, all-bold (or heading-classed) block of div soup.
     fn pseudo_heading_level(&mut self, node: NodeRef<'_, Node>, element: &Element) -> Option<u8> {
-        if !matches!(element.name(), "div" | "p" | "span" | "section" | "header") {
+        if !matches!(element.name(), "div" | "p" | "section" | "header") {
             return None;
         }
         let facts = self.analysis.facts(node.id());
