@@ -2,7 +2,7 @@
 """Main-text F1 of plansift's HTML extractor on the Article Extraction Benchmark half
 in ../shared/realworld/html/aeb (third-party pages: read in place, never copied).
 
-usage: python3 bench/html_aeb_f1.py [PLANSIFT_BINARY] [--worst N]
+usage: python3 benches/html_aeb_f1.py [PLANSIFT_BINARY] [--worst N]
 (PLANSIFT_SHARED overrides where the shared folder is; default: ../shared beside the repo)
 
 Scoring as the benchmark describes it: tokens are `\\w+` matches; 4-token shingles are

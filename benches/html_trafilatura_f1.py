@@ -2,7 +2,7 @@
 """Snippet F1 of plansift's HTML extractor on the trafilatura evaluation half in
 ../shared/realworld/html/trafilatura (third-party pages: read in place, never copied).
 
-usage: python3 bench/html_trafilatura_f1.py [PLANSIFT_BINARY]
+usage: python3 benches/html_trafilatura_f1.py [PLANSIFT_BINARY]
 (PLANSIFT_SHARED overrides where the shared folder is; default: ../shared beside the repo)
 
 Scoring as trafilatura's evaluation describes it: whitespace is collapsed in the
