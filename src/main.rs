@@ -54,6 +54,9 @@ struct RunArgs {
     /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
+    /// Rebuild every record, even those whose documents have not changed.
+    #[arg(long)]
+    rebuild: bool,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -201,6 +204,7 @@ fn run(args: RunArgs) -> u8 {
         seeds: args.seeds.unwrap_or_else(default_seeds),
         out_dir: args.out,
         fetch: args.fetch.options(&limits),
+        rebuild: args.rebuild,
         limits,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };

@@ -175,18 +175,23 @@ pub struct Link {
 /// fragments removed, each URL once (first occurrence, texts merged).
 pub fn links(html: &Html, base: &Url) -> Vec<Link> {
     let mut found: Vec<Link> = Vec::new();
+    let mut index: std::collections::HashMap<Url, usize> = std::collections::HashMap::new();
     let Ok(anchors) = Selector::parse("a[href], area[href]") else { return found };
     for anchor in html.select(&anchors) {
         let Some(url) = resolve_href(anchor, base) else { continue };
         let text = link_text(anchor);
-        match found.iter_mut().find(|l| l.url == url) {
-            Some(existing) => {
-                if !text.is_empty() && !existing.text.contains(&text) {
+        match index.get(&url) {
+            Some(&position) => {
+                let existing = &mut found[position];
+                if !text.is_empty() && !existing.text.contains(&text) && existing.text.len() < MAX_LINK_TEXT {
                     existing.text.push(' ');
                     existing.text.push_str(&text);
                 }
             }
-            None => found.push(Link { url, text }),
+            None => {
+                index.insert(url.clone(), found.len());
+                found.push(Link { url, text });
+            }
         }
     }
     found
@@ -218,6 +223,14 @@ pub fn link_text(element: ElementRef) -> String {
     collapse_whitespace(&text)
 }
 
+/// Longest merged text kept for one link (a URL repeated thousands of times
+/// must not grow its text without bound).
+const MAX_LINK_TEXT: usize = 1_000;
+
+/// Ancestors looked at to place a text node (in a link, in page furniture);
+/// bounds the work on pathologically deep pages.
+const MAX_ANCESTORS: usize = 64;
+
 /// Word counts of a page's running text.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PageProfile {
@@ -240,7 +253,7 @@ pub fn profile(html: &Html, rules: &DiscoveryRules) -> PageProfile {
         let Node::Text(text) = node.value() else { continue };
         let mut in_link = false;
         let mut furniture = false;
-        for ancestor in node.ancestors() {
+        for ancestor in node.ancestors().take(MAX_ANCESTORS) {
             if let Some(element) = ancestor.value().as_element() {
                 match element.name() {
                     "a" => in_link = true,
