@@ -359,3 +359,48 @@ mod tests {
         assert_eq!(found[0].text, "Plan again PDF");
     }
 }
+
+#[cfg(test)]
+mod sample_pages {
+    use super::*;
+    use std::path::Path;
+
+    fn measure(path: &Path) -> (PageProfile, bool) {
+        let bytes = std::fs::read(path).unwrap();
+        let text = crate::extract::charset::decode(&bytes, None, true).text;
+        let rules = DiscoveryRules::embedded();
+        let measured = profile(&Html::parse_document(&text), rules);
+        (measured, is_plan_page(&measured, rules))
+    }
+
+    #[test]
+    fn published_plan_pages_are_recognised_as_plans() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/documents");
+        for name in ["peterborough.html", "ne-lincolnshire.html", "devon-minutes.html"] {
+            let (measured, is_plan) = measure(&corpus.join(name));
+            assert!(is_plan, "{name}: {measured:?}");
+        }
+    }
+
+    #[test]
+    fn shared_listing_page_is_not_a_plan_and_its_plan_links_are_followed() {
+        let listing = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/html/index.html");
+        if !listing.exists() {
+            eprintln!("skipped: {} not found", listing.display());
+            return;
+        }
+        let (measured, is_plan) = measure(&listing);
+        assert!(!is_plan, "{measured:?}");
+        let text = std::fs::read_to_string(&listing).unwrap();
+        let base = Url::parse("https://plans.example.gov.uk/html/index.html").unwrap();
+        let rules = DiscoveryRules::embedded();
+        let mut scored: Vec<(i32, String)> = links(&Html::parse_document(&text), &base)
+            .into_iter()
+            .map(|link| (rules.score(&link.text, &link.url), link.url.path().to_string()))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        assert!(scored[0].1.ends_with(".pdf"), "a plan document ranks first: {scored:?}");
+        // Every plan link on the page is worth following, the cabinet report too.
+        assert!(scored.iter().all(|(score, _)| *score >= rules.min_score), "{scored:?}");
+    }
+}
