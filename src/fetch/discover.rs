@@ -398,7 +398,7 @@ mod sample_pages {
             .into_iter()
             .map(|link| (rules.score(&link.text, &link.url), link.url.path().to_string()))
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         assert!(scored[0].1.ends_with(".pdf"), "a plan document ranks first: {scored:?}");
         // Every plan link on the page is worth following, the cabinet report too.
         assert!(scored.iter().all(|(score, _)| *score >= rules.min_score), "{scored:?}");
