@@ -283,6 +283,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
     trickle.trickle = Some(Duration::from_millis(50));
     server.fixed("/slow.pdf", trickle);
     server.fixed("/plan.html", Reply::ok("text/html", pdf));
+    server.fixed("/gone.pdf", Reply::ok("text/html", "<!DOCTYPE html><title>Page not found</title><p>Sorry.</p>"));
     let run = Run::new(&[
         ("good", server.url("/good.pdf")),
         ("loop", server.url("/loop-a")),
@@ -292,6 +293,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
         ("slow", server.url("/slow.pdf")),
         ("missing", server.url("/missing.pdf")),
         ("disguised", server.url("/plan.html")),
+        ("gone", server.url("/gone.pdf")),
     ]);
     let (code, report) = run.run(&["--max-document-mib", "1", "--timeout", "1s", "--retries", "0"]);
     assert_eq!(code, 1, "{report}");
@@ -302,6 +304,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
         ("bomb", "exceeds the limit"),
         ("slow", "timed out"),
         ("missing", "404"),
+        ("gone", "declared a PDF but is not one"),
     ];
     for (id, words) in expect {
         assert_eq!(status(&report, id), "failed", "{id}");

@@ -300,9 +300,13 @@ impl Crawler {
             Input { bytes: &page.bytes, content_type: page.content_type.as_deref(), name: Some(&page.final_url) };
         let format = extract::detect_format(&input);
         let base = Url::parse(&page.final_url).ok();
-        let (Format::Html, Some(base)) = (format, base) else {
-            return PageAnalysis { is_plan: true, links: Vec::new(), contents: None, next: None };
-        };
+        let document = PageAnalysis { is_plan: true, links: Vec::new(), contents: None, next: None };
+        let (Format::Html, Some(base)) = (format, base) else { return document };
+        if declares_pdf(&base, page.content_type.as_deref()) {
+            // A "PDF" that turns out to be a web page (a dead link's error page, a
+            // login wall) is handed to extraction, whose error says just that.
+            return document;
+        }
         let text = charset::decode(&page.bytes, page.content_type.as_deref(), true).text;
         let html = Html::parse_document(&text);
         let profile = discover::profile(&html, self.rules);
@@ -456,4 +460,10 @@ impl Crawler {
             }
         }
     }
+}
+
+/// True when the URL's file name or the declared content type says PDF.
+fn declares_pdf(url: &Url, content_type: Option<&str>) -> bool {
+    url.path().to_ascii_lowercase().ends_with(".pdf")
+        || content_type.is_some_and(|t| t.to_ascii_lowercase().contains("pdf"))
 }
