@@ -96,6 +96,9 @@ struct RunArgs {
     /// Classification rules (TOML) to use instead of the built-in rules/classify.toml.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Rebuild every record, even those whose documents have not changed.
+    #[arg(long)]
+    rebuild: bool,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -257,6 +260,7 @@ fn run(args: RunArgs) -> u8 {
         seeds: args.seeds.unwrap_or_else(default_seeds),
         out_dir: args.out,
         fetch: args.fetch.options(&limits),
+        rebuild: args.rebuild,
         limits,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
@@ -418,4 +422,18 @@ fn readable(document: &Document) -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_milliseconds_seconds_or_bare_seconds() {
+        assert_eq!(parse_duration("200ms"), Ok(Duration::from_millis(200)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1s").is_err());
+    }
 }

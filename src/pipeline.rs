@@ -48,6 +48,9 @@ pub struct RunOptions {
     pub classifier: Arc<Classifier>,
     /// How documents are fetched: politeness, timeouts, cache, offline.
     pub fetch: CrawlOptions,
+    /// Rebuild every record even when its documents have not changed (after an
+    /// upgrade of plansift's extraction or classification).
+    pub rebuild: bool,
 }
 
 /// What happened to a council in this run (`status` in `run.json`).
@@ -330,7 +333,8 @@ fn process_and_write(
         timings: Timings::default(),
     };
     let result = plan.map_err(CouncilError::from).and_then(|plan| {
-        if plan.not_modified() && previous.as_ref().is_some_and(|record| !is_stale(record)) {
+        let keep = previous.as_ref().is_some_and(|record| is_current(record, &plan));
+        if keep && plan.not_modified() && !options.rebuild {
             return Ok((Status::NotModified, None));
         }
         let changed = previous.is_some() && plan.parts.iter().any(|part| !part.not_modified && !is_local(part));
@@ -391,6 +395,26 @@ fn read_previous_record(path: &Path) -> Option<serde_json::Value> {
 
 fn is_stale(record: &serde_json::Value) -> bool {
     record["warnings"].as_array().is_some_and(|warnings| warnings.iter().any(|w| w["code"] == "stale"))
+}
+
+/// True when an earlier record can stand for `plan` if its bytes are unchanged:
+/// same record format, not stale, found by the same chain, built from the same
+/// parts.
+fn is_current(record: &serde_json::Value, plan: &FetchedPlan) -> bool {
+    let chain_matches = record["source"]["chain"].as_array().is_some_and(|chain| {
+        chain.iter().map(serde_json::Value::as_str).eq(plan.chain.iter().map(|u| Some(u.as_str())))
+    });
+    let mut part_urls: Vec<&str> = Vec::new();
+    for paragraph in record["paragraphs"].as_array().into_iter().flatten() {
+        if let Some(url) = paragraph["source_url"].as_str() {
+            if part_urls.last() != Some(&url) {
+                part_urls.push(url);
+            }
+        }
+    }
+    let parts_match =
+        part_urls.is_empty() || part_urls.iter().all(|url| plan.parts.iter().any(|p| p.final_url == *url));
+    record["schema_version"] == SCHEMA_VERSION && !is_stale(record) && chain_matches && parts_match
 }
 
 /// Adds (or refreshes) the stale warning on an earlier record.

@@ -185,10 +185,16 @@ fn plan_over_four_linked_pages_becomes_one_record_in_order() {
         "/landing",
         Reply::ok("text/html", "<p>Read our <a href='/plan/overview'>productivity plan 2024</a>.</p>"),
     );
-    let run = Run::new(&[("contents", server.url("/landing")), ("nextlinks", server.url("/guide/overview"))]);
+    // A third council listed as four seed rows with one id, one standalone page each.
+    let mut rows = vec![("contents", server.url("/landing")), ("nextlinks", server.url("/guide/overview"))];
+    for (slug, marker) in parts {
+        server.fixed(&format!("/solo/{slug}"), Reply::ok("text/html", plan_page(slug, marker, "")));
+        rows.push(("rows", server.url(&format!("/solo/{slug}"))));
+    }
+    let run = Run::new(&rows);
     let (code, report) = run.run(&[]);
     assert_eq!(code, 0, "{report}");
-    for (id, folder) in [("contents", "plan"), ("nextlinks", "guide")] {
+    for (id, folder) in [("contents", "plan"), ("nextlinks", "guide"), ("rows", "solo")] {
         let record = run.record(id);
         schema_valid(&record);
         let paragraphs = record["paragraphs"].as_array().unwrap();
@@ -277,6 +283,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
     trickle.trickle = Some(Duration::from_millis(50));
     server.fixed("/slow.pdf", trickle);
     server.fixed("/plan.html", Reply::ok("text/html", pdf));
+    server.fixed("/gone.pdf", Reply::ok("text/html", "<!DOCTYPE html><title>Page not found</title><p>Sorry.</p>"));
     let run = Run::new(&[
         ("good", server.url("/good.pdf")),
         ("loop", server.url("/loop-a")),
@@ -286,6 +293,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
         ("slow", server.url("/slow.pdf")),
         ("missing", server.url("/missing.pdf")),
         ("disguised", server.url("/plan.html")),
+        ("gone", server.url("/gone.pdf")),
     ]);
     let (code, report) = run.run(&["--max-document-mib", "1", "--timeout", "1s", "--retries", "0"]);
     assert_eq!(code, 1, "{report}");
@@ -296,6 +304,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
         ("bomb", "exceeds the limit"),
         ("slow", "timed out"),
         ("missing", "404"),
+        ("gone", "declared a PDF but is not one"),
     ];
     for (id, words) in expect {
         assert_eq!(status(&report, id), "failed", "{id}");
@@ -376,6 +385,31 @@ fn second_run_is_conditional_and_rebuilds_only_what_changed() {
     assert_eq!(status(&report, "etag"), "changed");
     assert_eq!(status(&report, "dated"), "not_modified");
     assert_eq!(run.record("etag")["source"]["sha256"].as_str().unwrap(), sha256_hex(&corpus_pdf("bromsgrove.pdf")));
+
+    // --rebuild rebuilds unchanged councils from the cached bytes.
+    let before = run.record("dated")["source"]["fetched_at"].clone();
+    std::fs::write(run.out().join("dated.json"), b"{}").unwrap();
+    let (code, report) = run.run(&["--rebuild"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(status(&report, "dated"), "fetched");
+    assert_eq!(run.record("dated")["source"]["fetched_at"], before);
+    assert!(!run.record("dated")["paragraphs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn robots_crawl_delay_is_honoured() {
+    let server = TestServer::start();
+    server.fixed("/robots.txt", Reply::ok("text/plain", "User-agent: *\nCrawl-delay: 0.4\n"));
+    server.fixed("/a.pdf", Reply::ok("application/pdf", corpus_pdf("ashfield.pdf")));
+    server.fixed("/b.pdf", Reply::ok("application/pdf", corpus_pdf("ashfield.pdf")));
+    let run = Run::new(&[("a", server.url("/a.pdf")), ("b", server.url("/b.pdf"))]);
+    let (code, report) = run.run(&[]);
+    assert_eq!(code, 0, "{report}");
+    let log = server.log();
+    assert_eq!(log.len(), 3);
+    for pair in log.windows(2) {
+        assert!(pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(400), "Crawl-delay ignored");
+    }
 }
 
 #[test]

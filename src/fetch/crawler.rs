@@ -8,12 +8,14 @@
 //! concurrently; hosts are the unit of politeness.
 
 use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures_util::stream::{self, StreamExt};
+use futures_util::FutureExt;
 use scraper::Html;
 use url::Url;
 
@@ -134,7 +136,13 @@ impl Crawler {
             stream::iter(seeds.iter().enumerate())
                 .map(|(index, seed)| async move {
                     let started = std::time::Instant::now();
-                    let result = self.fetch_plan(seed).await;
+                    // A panic while fetching one council (a bug) costs that council only.
+                    let result = AssertUnwindSafe(self.fetch_plan(seed)).catch_unwind().await.unwrap_or_else(|_| {
+                        Err(FetchError::Http {
+                            url: seed.locations.first().map(Location::to_url_string).unwrap_or_default(),
+                            message: "internal error while fetching (panic)".into(),
+                        })
+                    });
                     (index, result, started.elapsed())
                 })
                 .buffer_unordered(self.options.concurrency.max(1))
@@ -292,9 +300,13 @@ impl Crawler {
             Input { bytes: &page.bytes, content_type: page.content_type.as_deref(), name: Some(&page.final_url) };
         let format = extract::detect_format(&input);
         let base = Url::parse(&page.final_url).ok();
-        let (Format::Html, Some(base)) = (format, base) else {
-            return PageAnalysis { is_plan: true, links: Vec::new(), contents: None, next: None };
-        };
+        let document = PageAnalysis { is_plan: true, links: Vec::new(), contents: None, next: None };
+        let (Format::Html, Some(base)) = (format, base) else { return document };
+        if declares_pdf(&base, page.content_type.as_deref()) {
+            // A "PDF" that turns out to be a web page (a dead link's error page, a
+            // login wall) is handed to extraction, whose error says just that.
+            return document;
+        }
         let text = charset::decode(&page.bytes, page.content_type.as_deref(), true).text;
         let html = Html::parse_document(&text);
         let profile = discover::profile(&html, self.rules);
@@ -312,7 +324,7 @@ impl Crawler {
         let cached = self.cache.lookup(url.as_str());
         if self.options.offline {
             let entry = cached.ok_or_else(|| FetchError::NotCached { url: url.to_string() })?;
-            return self.from_cache(url, entry);
+            return self.cached_page(url, entry);
         }
         super::safety::check_url(url, self.options.client.allow_private)
             .map_err(|reason| FetchError::Unsafe { url: url.to_string(), reason })?;
@@ -336,7 +348,7 @@ impl Crawler {
         let response = self.get_with_retries(&mut slot, url, validators.as_ref()).await?;
         drop(slot);
         match (response.status, cached) {
-            (304, Some(entry)) => self.from_cache(url, entry),
+            (304, Some(entry)) => self.cached_page(url, entry),
             (200..=299, cached) => {
                 let sha256 = sha256_hex(&response.body);
                 let not_modified = cached.as_ref().is_some_and(|entry| entry.sha256 == sha256);
@@ -365,7 +377,7 @@ impl Crawler {
         }
     }
 
-    fn from_cache(&self, url: &Url, entry: CacheEntry) -> Result<Fetched, FetchError> {
+    fn cached_page(&self, url: &Url, entry: CacheEntry) -> Result<Fetched, FetchError> {
         let bytes = self.cache.body(&entry)?;
         Ok(Fetched {
             url: url.to_string(),
@@ -448,4 +460,10 @@ impl Crawler {
             }
         }
     }
+}
+
+/// True when the URL's file name or the declared content type says PDF.
+fn declares_pdf(url: &Url, content_type: Option<&str>) -> bool {
+    url.path().to_ascii_lowercase().ends_with(".pdf")
+        || content_type.is_some_and(|t| t.to_ascii_lowercase().contains("pdf"))
 }

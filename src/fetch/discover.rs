@@ -175,18 +175,23 @@ pub struct Link {
 /// fragments removed, each URL once (first occurrence, texts merged).
 pub fn links(html: &Html, base: &Url) -> Vec<Link> {
     let mut found: Vec<Link> = Vec::new();
+    let mut index: std::collections::HashMap<Url, usize> = std::collections::HashMap::new();
     let Ok(anchors) = Selector::parse("a[href], area[href]") else { return found };
     for anchor in html.select(&anchors) {
         let Some(url) = resolve_href(anchor, base) else { continue };
         let text = link_text(anchor);
-        match found.iter_mut().find(|l| l.url == url) {
-            Some(existing) => {
-                if !text.is_empty() && !existing.text.contains(&text) {
+        match index.get(&url) {
+            Some(&position) => {
+                let existing = &mut found[position];
+                if !text.is_empty() && !existing.text.contains(&text) && existing.text.len() < MAX_LINK_TEXT {
                     existing.text.push(' ');
                     existing.text.push_str(&text);
                 }
             }
-            None => found.push(Link { url, text }),
+            None => {
+                index.insert(url.clone(), found.len());
+                found.push(Link { url, text });
+            }
         }
     }
     found
@@ -218,6 +223,14 @@ pub fn link_text(element: ElementRef) -> String {
     collapse_whitespace(&text)
 }
 
+/// Longest merged text kept for one link (a URL repeated thousands of times
+/// must not grow its text without bound).
+const MAX_LINK_TEXT: usize = 1_000;
+
+/// Ancestors looked at to place a text node (in a link, in page furniture);
+/// bounds the work on pathologically deep pages.
+const MAX_ANCESTORS: usize = 64;
+
 /// Word counts of a page's running text.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PageProfile {
@@ -240,7 +253,7 @@ pub fn profile(html: &Html, rules: &DiscoveryRules) -> PageProfile {
         let Node::Text(text) = node.value() else { continue };
         let mut in_link = false;
         let mut furniture = false;
-        for ancestor in node.ancestors() {
+        for ancestor in node.ancestors().take(MAX_ANCESTORS) {
             if let Some(element) = ancestor.value().as_element() {
                 match element.name() {
                     "a" => in_link = true,
@@ -344,5 +357,50 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].url.as_str(), "http://h.example/dir/a.pdf");
         assert_eq!(found[0].text, "Plan again PDF");
+    }
+}
+
+#[cfg(test)]
+mod sample_pages {
+    use super::*;
+    use std::path::Path;
+
+    fn measure(path: &Path) -> (PageProfile, bool) {
+        let bytes = std::fs::read(path).unwrap();
+        let text = crate::extract::charset::decode(&bytes, None, true).text;
+        let rules = DiscoveryRules::embedded();
+        let measured = profile(&Html::parse_document(&text), rules);
+        (measured, is_plan_page(&measured, rules))
+    }
+
+    #[test]
+    fn published_plan_pages_are_recognised_as_plans() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/documents");
+        for name in ["peterborough.html", "ne-lincolnshire.html", "devon-minutes.html"] {
+            let (measured, is_plan) = measure(&corpus.join(name));
+            assert!(is_plan, "{name}: {measured:?}");
+        }
+    }
+
+    #[test]
+    fn shared_listing_page_is_not_a_plan_and_its_plan_links_are_followed() {
+        let listing = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/html/index.html");
+        if !listing.exists() {
+            eprintln!("skipped: {} not found", listing.display());
+            return;
+        }
+        let (measured, is_plan) = measure(&listing);
+        assert!(!is_plan, "{measured:?}");
+        let text = std::fs::read_to_string(&listing).unwrap();
+        let base = Url::parse("https://plans.example.gov.uk/html/index.html").unwrap();
+        let rules = DiscoveryRules::embedded();
+        let mut scored: Vec<(i32, String)> = links(&Html::parse_document(&text), &base)
+            .into_iter()
+            .map(|link| (rules.score(&link.text, &link.url), link.url.path().to_string()))
+            .collect();
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        assert!(scored[0].1.ends_with(".pdf"), "a plan document ranks first: {scored:?}");
+        // Every plan link on the page is worth following, the cabinet report too.
+        assert!(scored.iter().all(|(score, _)| *score >= rules.min_score), "{scored:?}");
     }
 }

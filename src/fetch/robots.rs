@@ -6,6 +6,9 @@
 
 use texting_robots::Robot;
 
+/// The most of a robots.txt that is parsed.
+pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
+
 /// The rules one host's robots.txt sets for plansift.
 #[derive(Debug)]
 pub enum RobotsRules {
@@ -21,6 +24,8 @@ impl RobotsRules {
     /// Rules from a robots.txt answer: its status and body. `agent` is the
     /// product token matched against `User-agent` lines.
     pub fn from_response(status: u16, body: &[u8], agent: &str) -> RobotsRules {
+        // RFC 9309 asks crawlers to parse at least 500 KiB; more is not read.
+        let body = &body[..body.len().min(MAX_ROBOTS_BYTES)];
         match status {
             200..=299 => match Robot::new(agent, body) {
                 Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
