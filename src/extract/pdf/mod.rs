@@ -236,8 +236,8 @@ impl Tally {
             });
         }
         // A stray unmapped dingbat is noise; warn when a real share of the text is lost.
-        let unmapped_matters = self.unmapped_glyphs >= MIN_UNMAPPED_GLYPHS
-            || self.unmapped_glyphs * 100 >= self.glyphs.max(1);
+        let unmapped_matters =
+            self.unmapped_glyphs >= MIN_UNMAPPED_GLYPHS || self.unmapped_glyphs * 100 >= self.glyphs.max(1);
         if !self.unmapped.is_empty() && unmapped_matters {
             warnings.push(Warning {
                 pages: self.unmapped,
