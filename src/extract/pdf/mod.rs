@@ -204,10 +204,13 @@ impl Tally {
             self.unmapped.push(page.number);
             self.unmapped_glyphs += report.unmapped_glyphs;
         }
-        if !report.unreadable.is_empty() {
+        if !report.unreadable.is_empty() || report.glyphs_without_font > 0 {
             self.unreadable.push(page.number);
             for reason in &report.unreadable {
                 self.note_unreadable(reason);
+            }
+            if report.glyphs_without_font > 0 {
+                self.note_unreadable("text shown with a font the page does not define was skipped");
             }
         }
         if let Some(reason) = &report.limit_reached {
@@ -485,6 +488,13 @@ mod tests {
         assert_eq!(text_of(&glyphs), "ABC");
         assert!(close(glyphs[1].x, 100.0) && close(glyphs[1].y, 688.0));
         assert!(close(glyphs[2].y, 676.0));
+    }
+
+    #[test]
+    fn text_in_an_undefined_font_is_reported() {
+        let (glyphs, warnings) = glyphs_of(&pdf(b"BT /F9 10 Tf (A) Tj ET"));
+        assert!(glyphs.is_empty());
+        assert!(warnings.iter().any(|w| w.code == WarningCode::PartlyUnreadable && w.pages == [1]), "{warnings:?}");
     }
 
     #[test]
