@@ -127,6 +127,33 @@ mod tests {
     }
 
     #[test]
+    fn indented_items_without_drawn_bullets_split_at_sentence_ends() {
+        let mut glyphs = column(&["We have a range of initiatives:"], 72.0, 760.0, 0);
+        glyphs.extend(column(
+            &[
+                "A savings programme which is",
+                "tracked in detail.",
+                "We delivered 99% of savings.",
+                "It is linked to the programme.",
+            ],
+            100.0,
+            748.0,
+            0,
+        ));
+        let out = layout(&[page_of(glyphs)]);
+        let texts: Vec<&str> = out.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "We have a range of initiatives:",
+                "A savings programme which is tracked in detail.",
+                "We delivered 99% of savings.",
+                "It is linked to the programme."
+            ]
+        );
+    }
+
+    #[test]
     fn a_paragraph_continued_on_the_next_page_is_joined() {
         let mut one = page_of(column(
             &["The plans must be returned to the Department for", "Levelling Up, Housing and"],
