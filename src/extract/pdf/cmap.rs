@@ -302,6 +302,10 @@ impl CMap {
         let range = self.ranges.iter().rev().find(|r| r.low <= code && code <= r.high)?;
         let offset = code - range.low;
         match &range.target {
+            RangeTarget::Incrementing(units) if units.len() == 1 => {
+                let unit = units[0].wrapping_add(u16::try_from(offset).ok()?);
+                char::from_u32(u32::from(unit)).map(String::from)
+            }
             RangeTarget::Incrementing(units) => {
                 let mut units = units.clone();
                 let last = units.last_mut()?;

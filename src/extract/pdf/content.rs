@@ -6,7 +6,7 @@
 //! their own matrix and resources, bounded in depth and guarded against cycles. It
 //! does not render: colours, clipping, shading and Type3 glyph procedures are ignored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -127,6 +127,7 @@ pub struct PageInterpreter<'a, 'c> {
     subpath_start: (f32, f32),
     page_area: f32,
     largest_image_share: f32,
+    seen_rules: HashSet<[i32; 4]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +164,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             subpath_start: (0.0, 0.0),
             page_area,
             largest_image_share: 0.0,
+            seen_rules: HashSet::new(),
         }
     }
 
@@ -513,7 +515,12 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
                 && self.page.rules.len() < MAX_RULES
                 && [x0, y0, x1, y1].iter().all(|v| v.is_finite())
             {
-                self.page.rules.push([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]);
+                let rule = [x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)];
+                // Adjacent table cells draw their shared edges twice; keep one.
+                let key = rule.map(|v| (v * 10.0).round() as i32);
+                if self.seen_rules.insert(key) {
+                    self.page.rules.push(rule);
+                }
             }
         }
     }

@@ -130,6 +130,7 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
             continue;
         }
         let mut current: Option<Draft> = None;
+        let segment_left = segment.lines.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
         for (i, line) in segment.lines.iter().enumerate() {
             let marker = marker_of(line, rules);
             let start_new = match (&current, i) {
@@ -158,7 +159,15 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                             prev.words.last().map_or("", |w| w.text.as_str()),
                             &rules.rules.hyphenation.hyphens,
                         );
+                    // Lists whose bullets are drawn as shapes (web pages printed by
+                    // browsers) show only as indented text: there a sentence ending
+                    // a line and a capital starting the next one start a new item.
+                    let unmarked_list = !draft.marker
+                        && line.x0 > segment_left + p.indent_em * line.size
+                        && prev.text().trim_end().ends_with(['.', '!', '?', ')'])
+                        && line.words.first().and_then(|w| w.text.chars().next()).is_some_and(char::is_uppercase);
                     marker.is_some()
+                        || unmarked_list
                         || size_changed
                         || gap_break
                         || weight_changed

@@ -1,7 +1,7 @@
-//! Navigation rows of printed web pages: menus, button bars and footer link grids
-//! print as rows of several short, widely spaced fragments on one baseline. Running
-//! text never does; table rows of short cells would, so rows whose fragments carry
-//! figures are kept.
+//! Navigation in printed web pages: menus, button bars and footer link grids print
+//! as rows of several short, widely spaced fragments on one baseline, drawn as links
+//! (underlined) or buttons (boxed). Running text never does; table rows of short
+//! cells do, but are not links, and rows whose fragments carry figures are kept.
 
 use super::blocks::Draft;
 use super::furniture::{FurnitureLine, FurnitureReason};
@@ -28,8 +28,21 @@ const MIN_FRAGMENTS: usize = 3;
 /// Most words in each fragment of a navigation row.
 const MAX_WORDS: usize = 4;
 
-/// Removes navigation rows from one page's lines and returns them.
-pub fn remove_navigation_rows(lines: &mut Vec<Line>) -> Vec<FurnitureLine> {
+/// Whether a fragment is drawn as a link or button: underlined, or with rules just
+/// above and below it spanning its width.
+fn decorated(line: &Line, drawn: &[[f32; 4]]) -> bool {
+    if !line.underlines.is_empty() {
+        return true;
+    }
+    let spans = |r: &[f32; 4]| (r[1] - r[3]).abs() < 1.0 && r[0] <= line.x0 + 1.0 && r[2] >= line.x1 - 1.0;
+    let above = drawn.iter().any(|r| spans(r) && r[1] >= line.top() - 2.0 && r[1] <= line.top() + line.size);
+    let below = drawn.iter().any(|r| spans(r) && r[1] <= line.bottom() + 2.0 && r[1] >= line.bottom() - line.size);
+    above && below
+}
+
+/// Removes navigation rows from one page's lines (given the page's drawn rules) and
+/// returns them.
+pub fn remove_navigation_rows(lines: &mut Vec<Line>, drawn: &[[f32; 4]]) -> Vec<FurnitureLine> {
     let mut rows: Vec<Vec<usize>> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         match rows.iter_mut().find(|row| (lines[row[0]].y - line.y).abs() < 0.2 * line.size) {
@@ -46,7 +59,10 @@ pub fn remove_navigation_rows(lines: &mut Vec<Line>) -> Vec<FurnitureLine> {
                 line.words.len() <= MAX_WORDS
                     && !text.ends_with(['.', ',', ';', ':'])
                     && !text.chars().any(|c| c.is_ascii_digit() || c == '£' || c == '%')
-            });
+            })
+            && row.iter().filter(|&&i| decorated(&lines[i], drawn)).count() * 2 >= row.len()
+            // Bold boxed cells in a row are a table's header, not a menu.
+            && !row.iter().all(|&i| lines[i].bold);
         if navigation {
             for i in row {
                 drop[i] = true;
@@ -73,6 +89,7 @@ mod tests {
 
     fn fragment(x0: f32, y: f32, text: &str) -> Line {
         Line {
+            underlines: vec![(x0, x0 + 40.0)],
             page: 1,
             words: text.split(' ').map(|t| Word { text: t.into(), x0, x1: x0 + 40.0 }).collect(),
             x0,
@@ -80,7 +97,6 @@ mod tests {
             y,
             size: 10.0,
             bold: false,
-            underlines: Vec::new(),
         }
     }
 
@@ -95,8 +111,18 @@ mod tests {
             fragment(250.0, 600.0, "2024"),
             fragment(50.0, 500.0, "A sentence of running text."),
         ];
-        let removed = remove_navigation_rows(&mut lines);
+        let removed = remove_navigation_rows(&mut lines, &[]);
         assert_eq!(removed.len(), 3);
         assert_eq!(lines.len(), 4);
+    }
+
+    #[test]
+    fn rows_of_short_cells_that_are_not_links_stay() {
+        let mut lines: Vec<Line> = ["Notice Date", "Company", "City"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line { underlines: Vec::new(), ..fragment(50.0 + 100.0 * i as f32, 700.0, t) })
+            .collect();
+        assert!(remove_navigation_rows(&mut lines, &[]).is_empty());
     }
 }

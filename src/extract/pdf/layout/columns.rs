@@ -25,12 +25,18 @@ pub struct Segment {
     pub cells: Option<Vec<Vec<Line>>>,
 }
 
-/// Orders one page's lines into segments in reading order.
+/// Orders one page's lines into segments in reading order, with the page's table
+/// rows (from [`tables::extract`]) placed where they stand.
 ///
 /// `drawn` are the page's drawn rules; a vertical rule in a gutter (a column rule)
 /// confirms columns that have too few lines to be recognised by their text alone.
-pub fn reading_order(mut lines: Vec<Line>, drawn: &[[f32; 4]], body_size: f32, rules: &Compiled) -> Vec<Segment> {
-    let rows = tables::extract(&mut lines, drawn);
+pub fn reading_order(
+    lines: Vec<Line>,
+    rows: Vec<tables::Row>,
+    drawn: &[[f32; 4]],
+    body_size: f32,
+    rules: &Compiled,
+) -> Vec<Segment> {
     let mut out = Vec::new();
     let page = Page { drawn, body_size, rules };
     order(lines, &page, 0, &mut out);
@@ -223,7 +229,7 @@ mod tests {
             lines.push(line(300.0, 540.0, y, &format!("R{i}")));
         }
         lines.push(line(50.0, 540.0, 600.0, "bottom"));
-        let segments = reading_order(lines, &[], 10.0, Compiled::embedded());
+        let segments = reading_order(lines, Vec::new(), &[], 10.0, Compiled::embedded());
         let order: Vec<String> = segments.iter().flat_map(|s| s.lines.iter().map(Line::text)).collect();
         assert_eq!(order, ["top", "L0", "L1", "L2", "L3", "L4", "R0", "R1", "R2", "R3", "R4", "bottom"]);
     }
@@ -232,6 +238,6 @@ mod tests {
     fn single_column_stays_in_one_segment() {
         let lines: Vec<Line> =
             (0..6).map(|i| line(50.0, 300.0 + 40.0 * (i % 2) as f32, 700.0 - 12.0 * i as f32, "x")).collect();
-        assert_eq!(reading_order(lines, &[], 10.0, Compiled::embedded()).len(), 1);
+        assert_eq!(reading_order(lines, Vec::new(), &[], 10.0, Compiled::embedded()).len(), 1);
     }
 }

@@ -76,23 +76,51 @@ pub fn remove(pages: &mut [(Vec<Line>, [f32; 4])], rules: &Compiled) -> Vec<Furn
     let needed = ((page_count as f32) * f.repeat_page_ratio).ceil().max(2.0) as usize;
     let mut removed = Vec::new();
     for (lines, page_box) in pages.iter_mut() {
-        lines.retain(|line| {
-            let Some(top) = band(line, *page_box, f.margin_band_ratio) else { return true };
+        let judge = |line: &Line| -> Option<FurnitureReason> {
+            let top = band(line, *page_box, f.margin_band_ratio)?;
             let text = line.text();
-            let repeated = counts.get(&(top, repeat_key(&text))).is_some_and(|seen| {
-                let near = seen.iter().filter(|(_, y)| (y - line.y).abs() <= 2.0 * line.size.max(1.0)).count();
-                near >= needed
-            });
-            let reason = if repeated {
+            let key = repeat_key(&text);
+            // Digits-only lines (dates, figures) repeat in tables; they count only
+            // by their form (page number, print date).
+            let repeated = key.chars().any(char::is_alphabetic)
+                && counts.get(&(top, key)).is_some_and(|seen| {
+                    seen.iter().filter(|(_, y)| (y - line.y).abs() <= 2.0 * line.size.max(1.0)).count() >= needed
+                });
+            if repeated {
                 Some(FurnitureReason::Repeated)
             } else if rules.is_furniture_text(&text) {
                 Some(FurnitureReason::PageNumberOrPrintHeader)
             } else {
                 None
-            };
+            }
+        };
+        // Furniture is peeled from the page edges inwards: the first line that is
+        // not furniture protects everything behind it (table rows near the margins).
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|&a, &b| lines[b].y.total_cmp(&lines[a].y).then(lines[a].x0.total_cmp(&lines[b].x0)));
+        let mut drop = vec![None; lines.len()];
+        for &i in &order {
+            match judge(&lines[i]) {
+                Some(reason) => drop[i] = Some(reason),
+                None => break,
+            }
+        }
+        for &i in order.iter().rev() {
+            if drop[i].is_some() {
+                continue;
+            }
+            match judge(&lines[i]) {
+                Some(reason) => drop[i] = Some(reason),
+                None => break,
+            }
+        }
+        let mut index = 0;
+        lines.retain(|line| {
+            let reason = drop[index];
+            index += 1;
             match reason {
                 Some(reason) => {
-                    removed.push(FurnitureLine { page: line.page, text, reason });
+                    removed.push(FurnitureLine { page: line.page, text: line.text(), reason });
                     false
                 }
                 None => true,

@@ -45,13 +45,17 @@ pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
     let mut page_lines: Vec<(Vec<lines::Line>, [f32; 4])> =
         pages.iter().map(|page| (lines::page_lines(page, rules), page.bbox)).collect();
     let mut removed = furniture::remove(&mut page_lines, rules);
-    for (lines, _) in &mut page_lines {
-        removed.extend(boilerplate::remove_navigation_rows(lines));
+    // Ruled tables come out before the navigation-row filter, whose rows of short
+    // fragments they would otherwise resemble.
+    let tables: Vec<Vec<tables::Row>> =
+        page_lines.iter_mut().zip(pages).map(|((lines, _), page)| tables::extract(lines, &page.rules)).collect();
+    for ((lines, _), page) in page_lines.iter_mut().zip(pages) {
+        removed.extend(boilerplate::remove_navigation_rows(lines, &page.rules));
     }
     let body_size = body_size(&page_lines);
     let mut segments = Vec::new();
-    for ((lines, _), page) in page_lines.into_iter().zip(pages) {
-        segments.extend(columns::reading_order(lines, &page.rules, body_size, rules));
+    for (((lines, _), page), rows) in page_lines.into_iter().zip(pages).zip(tables) {
+        segments.extend(columns::reading_order(lines, rows, &page.rules, body_size, rules));
     }
     let metrics = blocks::Metrics::measure(&segments);
     let (drafts, links): (Vec<_>, Vec<_>) =
@@ -118,6 +122,33 @@ mod tests {
                 (BlockKind::Paragraph, "Support includes these things in"),
                 (BlockKind::ListItem, "a strong community network"),
                 (BlockKind::ListItem, "cloud-based tools for the cloud and what is based"),
+            ]
+        );
+    }
+
+    #[test]
+    fn indented_items_without_drawn_bullets_split_at_sentence_ends() {
+        let mut glyphs = column(&["We have a range of initiatives:"], 72.0, 760.0, 0);
+        glyphs.extend(column(
+            &[
+                "A savings programme which is",
+                "tracked in detail.",
+                "We delivered 99% of savings.",
+                "It is linked to the programme.",
+            ],
+            100.0,
+            748.0,
+            0,
+        ));
+        let out = layout(&[page_of(glyphs)]);
+        let texts: Vec<&str> = out.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "We have a range of initiatives:",
+                "A savings programme which is tracked in detail.",
+                "We delivered 99% of savings.",
+                "It is linked to the programme."
             ]
         );
     }
