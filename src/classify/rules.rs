@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use regex::RegexBuilder;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -340,8 +339,10 @@ fn check_patterns(rule: &str, phrases: &[String], regexes: &[String]) -> Result<
         })?;
     }
     for regex in regexes {
-        RegexBuilder::new(regex).case_insensitive(true).size_limit(1 << 22).build().map_err(|e| {
-            RulesError::BadRegex { rule: rule.to_string(), pattern: regex.clone(), message: e.to_string() }
+        super::engine::build_regex(regex).map_err(|e| RulesError::BadRegex {
+            rule: rule.to_string(),
+            pattern: regex.clone(),
+            message: e.to_string(),
         })?;
     }
     Ok(())
