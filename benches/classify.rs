@@ -19,7 +19,9 @@ fn sample_documents() -> Vec<Document> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared/samples/text");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&shared) {
-        Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect(),
+        Ok(entries) => {
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect()
+        }
         Err(_) => {
             println!("{} not found; using the committed corpus documents", shared.display());
             std::fs::read_dir(root.join("corpus/documents"))

@@ -162,8 +162,10 @@ impl Matcher {
                 let next_is_word = bytes.get(end).is_some_and(|b| pattern::is_word_byte(*b));
                 for target in &info.targets {
                     if target.open_end {
-                        let extended =
-                            bytes[end..].iter().position(|b| !pattern::is_word_byte(*b)).map_or(bytes.len(), |i| end + i);
+                        let extended = bytes[end..]
+                            .iter()
+                            .position(|b| !pattern::is_word_byte(*b))
+                            .map_or(bytes.len(), |i| end + i);
                         hits.push(Hit { rule: target.rule, start, end: extended });
                     } else if !(info.ends_word && next_is_word) {
                         hits.push(Hit { rule: target.rule, start, end });
