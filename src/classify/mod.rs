@@ -76,6 +76,8 @@ pub struct UnitRef<'a> {
 struct ContentLabels {
     /// (label index, evidence) for every label that reached its threshold, by label index.
     labels: Vec<(usize, Vec<Evidence>)>,
+    /// Each label's score divided by its threshold, by label index.
+    strength: Vec<f64>,
 }
 
 /// Rules compiled for classification. Build once, share between threads.
@@ -189,6 +191,7 @@ impl Classifier {
                 scores[label] += weight;
             }
         }
+        let strength: Vec<f64> = scores.iter().zip(&self.thresholds).map(|(s, t)| s / t).collect();
         let mut labels = Vec::new();
         for (label, score) in scores.iter().enumerate() {
             if *score + 1e-9 < self.thresholds[label] {
@@ -209,7 +212,7 @@ impl Classifier {
                 .collect();
             labels.push((label, evidence));
         }
-        ContentLabels { labels }
+        ContentLabels { labels, strength }
     }
 
     /// Classifies the units of one document (or one council's plan), in order.
@@ -266,7 +269,18 @@ impl Classifier {
                     }));
                 }
             }
+            let states_barrier = found[self.barriers_theme].is_some()
+                || content[i].labels.iter().any(|(label, _)| *label == self.barriers_theme);
             for (label, evidence) in &content[i].labels {
+                // A barrier statement names topics in passing ("our transformation
+                // progress"); other themes need stronger evidence there.
+                let other_theme = *label < THEMES.len() && *label != self.barriers_theme;
+                if states_barrier
+                    && other_theme
+                    && content[i].strength[*label] + 1e-9 < settings.other_themes_in_barrier_units_factor
+                {
+                    continue;
+                }
                 found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
             }
             if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {
