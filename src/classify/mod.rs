@@ -80,6 +80,10 @@ struct ContentLabels {
     strength: Vec<f64>,
 }
 
+/// An open lead-in: its unit index, the labels (with evidence) its list items
+/// inherit, and its section path.
+type LeadIn = (usize, Vec<(usize, Vec<Evidence>)>, Vec<String>);
+
 /// Rules compiled for classification. Build once, share between threads.
 #[derive(Debug, Clone)]
 pub struct Classifier {
@@ -224,7 +228,7 @@ impl Classifier {
         let content: Vec<ContentLabels> = units.par_iter().map(|unit| self.score_content(unit.text)).collect();
         let settings = &self.rules.file.settings;
         let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
-        let mut lead_in: Option<(usize, Vec<(usize, Vec<Evidence>)>, Vec<String>)> = None;
+        let mut lead_in: Option<LeadIn> = None;
         let mut out = Vec::with_capacity(units.len());
         let candidates: Vec<bool> = units.iter().map(|unit| tracker.is_candidate(unit)).collect();
         for (i, unit) in units.iter().enumerate() {
