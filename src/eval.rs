@@ -437,7 +437,7 @@ mod tests {
 
     #[test]
     fn normalisation_follows_the_gold_rule() {
-        assert_eq!(normalise("• “Multi‑year”\u{a0} settlements – [now](#)"), "\"multi‑year\" settlements - now");
+        assert_eq!(normalise("• “Multi-year”\u{a0} settlements – [now](#)"), "\"multi-year\" settlements - now");
         assert_eq!(normalise("- \u{f0b7} Council’s  plan"), "council's plan");
     }
 

@@ -4,12 +4,14 @@
 //! A text is scanned once by the automaton (overlapping matches, word boundaries
 //! checked afterwards) and once by the set; only the regexes the set reports are
 //! run again on their own, to get their spans. Spans are character offsets into
-//! the original text.
+//! the original text: normalised text has one ASCII byte per character, so
+//! automaton and regexes run over bytes without Unicode tables (fast DFAs) and
+//! their byte offsets are the character offsets.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::pattern::{self, Compiled};
 use super::rules::RulesError;
@@ -52,6 +54,15 @@ struct LiteralInfo {
     ends_word: bool,
 }
 
+/// Compiles one regex the way the engine runs it (validation uses this too).
+pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(&pattern::regex_for_normalised(pattern))
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
 /// Compiled patterns of a list of rules.
 #[derive(Debug, Clone)]
 pub struct Matcher {
@@ -71,15 +82,12 @@ impl Matcher {
         let mut regexes: Vec<(usize, Regex)> = Vec::new();
         for (rule, source) in sources.iter().enumerate() {
             let mut add_regex = |text: String| -> Result<(), RulesError> {
-                let compiled =
-                    RegexBuilder::new(&text).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build().map_err(
-                        |e| RulesError::BadRegex {
-                            rule: source.id.to_string(),
-                            pattern: text.clone(),
-                            message: e.to_string(),
-                        },
-                    )?;
-                regex_texts.push(text);
+                let compiled = build_regex(&text).map_err(|e| RulesError::BadRegex {
+                    rule: source.id.to_string(),
+                    pattern: text.clone(),
+                    message: e.to_string(),
+                })?;
+                regex_texts.push(pattern::regex_for_normalised(&text));
                 regexes.push((rule, compiled));
                 Ok(())
             };
@@ -130,6 +138,7 @@ impl Matcher {
             Some(
                 RegexSetBuilder::new(&regex_texts)
                     .case_insensitive(true)
+                    .unicode(false)
                     .size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|e| RulesError::Syntax(format!("cannot build regex set: {e}")))?,
@@ -141,57 +150,39 @@ impl Matcher {
     /// Every match in `text`, sorted by rule then position, without duplicates.
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let normal = pattern::normalise(text);
-        let bytes = normal.as_bytes();
-        let mut byte_hits: Vec<(usize, usize, usize)> = Vec::new();
+        let bytes = normal.as_slice();
+        let mut hits: Vec<Hit> = Vec::new();
         if let Some(automaton) = &self.automaton {
-            for found in automaton.find_overlapping_iter(&normal) {
+            for found in automaton.find_overlapping_iter(bytes) {
                 let info = &self.literals[found.pattern().as_usize()];
                 let (start, end) = (found.start(), found.end());
-                if info.starts_word && normal[..start].chars().next_back().is_some_and(pattern::is_word_char) {
+                if info.starts_word && start > 0 && pattern::is_word_byte(bytes[start - 1]) {
                     continue;
                 }
-                let next = normal[end..].chars().next();
+                let next_is_word = bytes.get(end).is_some_and(|b| pattern::is_word_byte(*b));
                 for target in &info.targets {
                     if target.open_end {
-                        let extended = normal[end..]
-                            .char_indices()
-                            .find(|(_, c)| !pattern::is_word_char(*c))
-                            .map_or(bytes.len(), |(i, _)| end + i);
-                        byte_hits.push((target.rule, start, extended));
-                    } else if !(info.ends_word && next.is_some_and(pattern::is_word_char)) {
-                        byte_hits.push((target.rule, start, end));
+                        let extended = bytes[end..]
+                            .iter()
+                            .position(|b| !pattern::is_word_byte(*b))
+                            .map_or(bytes.len(), |i| end + i);
+                        hits.push(Hit { rule: target.rule, start, end: extended });
+                    } else if !(info.ends_word && next_is_word) {
+                        hits.push(Hit { rule: target.rule, start, end });
                     }
                 }
             }
         }
         if let Some(set) = &self.set {
-            for index in set.matches(&normal).iter() {
+            for index in set.matches(bytes).iter() {
                 let (rule, regex) = &self.regexes[index];
-                for found in regex.find_iter(&normal) {
+                for found in regex.find_iter(bytes) {
                     if found.end() > found.start() {
-                        byte_hits.push((*rule, found.start(), found.end()));
+                        hits.push(Hit { rule: *rule, start: found.start(), end: found.end() });
                     }
                 }
             }
         }
-        let mut hits: Vec<Hit> = if normal.is_ascii() {
-            byte_hits.into_iter().map(|(rule, start, end)| Hit { rule, start, end }).collect()
-        } else {
-            let mut char_at = vec![0usize; bytes.len() + 1];
-            let mut count = 0;
-            for (i, slot) in char_at.iter_mut().enumerate() {
-                *slot = count;
-                if i < bytes.len() && (bytes[i] & 0xC0) != 0x80 {
-                    count += 1;
-                }
-            }
-            // char_at[i] counts the characters starting before byte i, which is the
-            // character index of the character starting at i.
-            byte_hits
-                .into_iter()
-                .map(|(rule, start, end)| Hit { rule, start: char_at[start], end: char_at[end] })
-                .collect()
-        };
         hits.sort_unstable();
         hits.dedup();
         hits

@@ -76,7 +76,13 @@ pub struct UnitRef<'a> {
 struct ContentLabels {
     /// (label index, evidence) for every label that reached its threshold, by label index.
     labels: Vec<(usize, Vec<Evidence>)>,
+    /// Each label's score divided by its threshold, by label index.
+    strength: Vec<f64>,
 }
+
+/// An open lead-in: its unit index, the labels (with evidence) its list items
+/// inherit, and its section path.
+type LeadIn = (usize, Vec<(usize, Vec<Evidence>)>, Vec<String>);
 
 /// Rules compiled for classification. Build once, share between threads.
 #[derive(Debug, Clone)]
@@ -189,6 +195,7 @@ impl Classifier {
                 scores[label] += weight;
             }
         }
+        let strength: Vec<f64> = scores.iter().zip(&self.thresholds).map(|(s, t)| s / t).collect();
         let mut labels = Vec::new();
         for (label, score) in scores.iter().enumerate() {
             if *score + 1e-9 < self.thresholds[label] {
@@ -209,7 +216,7 @@ impl Classifier {
                 .collect();
             labels.push((label, evidence));
         }
-        ContentLabels { labels }
+        ContentLabels { labels, strength }
     }
 
     /// Classifies the units of one document (or one council's plan), in order.
@@ -221,7 +228,7 @@ impl Classifier {
         let content: Vec<ContentLabels> = units.par_iter().map(|unit| self.score_content(unit.text)).collect();
         let settings = &self.rules.file.settings;
         let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
-        let mut lead_in: Option<(usize, Vec<(usize, Vec<Evidence>)>, Vec<String>)> = None;
+        let mut lead_in: Option<LeadIn> = None;
         let mut out = Vec::with_capacity(units.len());
         let candidates: Vec<bool> = units.iter().map(|unit| tracker.is_candidate(unit)).collect();
         for (i, unit) in units.iter().enumerate() {
@@ -266,7 +273,18 @@ impl Classifier {
                     }));
                 }
             }
+            let states_barrier = found[self.barriers_theme].is_some()
+                || content[i].labels.iter().any(|(label, _)| *label == self.barriers_theme);
             for (label, evidence) in &content[i].labels {
+                // A barrier statement names topics in passing ("our transformation
+                // progress"); other themes need stronger evidence there.
+                let other_theme = *label < THEMES.len() && *label != self.barriers_theme;
+                if states_barrier
+                    && other_theme
+                    && content[i].strength[*label] + 1e-9 < settings.other_themes_in_barrier_units_factor
+                {
+                    continue;
+                }
                 found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
             }
             if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {

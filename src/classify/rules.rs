@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use regex::RegexBuilder;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -167,6 +166,10 @@ pub struct Settings {
     /// Whether list items after a lead-in line ending in ':' inherit the lead-in's content themes.
     #[serde(default = "default_true")]
     pub lead_in_inheritance: bool,
+    /// In a unit with the barriers theme, the other themes' content scores must
+    /// reach this many times their thresholds.
+    #[serde(default = "default_barrier_factor")]
+    pub other_themes_in_barrier_units_factor: f64,
     /// The most words a lead-in may have for its list to inherit its themes.
     #[serde(default = "default_lead_in_words")]
     pub lead_in_max_words: usize,
@@ -187,6 +190,7 @@ impl Default for Settings {
             fallback_category: default_fallback(),
             lead_in_inheritance: true,
             lead_in_max_words: default_lead_in_words(),
+            other_themes_in_barrier_units_factor: default_barrier_factor(),
             pseudo_headings: true,
             pseudo_heading_max_words: default_pseudo_words(),
         }
@@ -201,6 +205,9 @@ fn default_fallback() -> String {
 }
 fn default_true() -> bool {
     true
+}
+fn default_barrier_factor() -> f64 {
+    1.5
 }
 fn default_lead_in_words() -> usize {
     12
@@ -340,8 +347,10 @@ fn check_patterns(rule: &str, phrases: &[String], regexes: &[String]) -> Result<
         })?;
     }
     for regex in regexes {
-        RegexBuilder::new(regex).case_insensitive(true).size_limit(1 << 22).build().map_err(|e| {
-            RulesError::BadRegex { rule: rule.to_string(), pattern: regex.clone(), message: e.to_string() }
+        super::engine::build_regex(regex).map_err(|e| RulesError::BadRegex {
+            rule: rule.to_string(),
+            pattern: regex.clone(),
+            message: e.to_string(),
         })?;
     }
     Ok(())
@@ -359,6 +368,10 @@ fn validate(file: &RulesFile) -> Result<(), RulesError> {
         return Err(RulesError::Version { found: file.version });
     }
     check_threshold("settings.threshold", file.settings.threshold)?;
+    check_threshold(
+        "settings.other_themes_in_barrier_units_factor",
+        file.settings.other_themes_in_barrier_units_factor,
+    )?;
     let mut seen = HashSet::new();
     let mut labels: HashSet<&str> = THEMES.iter().copied().collect();
     for category in &file.categories {

@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 
 use super::{Classifier, UnitRef};
+use crate::document::BlockKind;
 
 /// A heading rule that matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +106,10 @@ impl<'c> SectionTracker<'c> {
         if candidate && neighbour_candidate {
             return Placement { section: None, is_pseudo_heading: true };
         }
-        if candidate {
+        // A short list item is usually content ("Review of service delivery
+        // models"); only a numbered or question-form one stands for a heading.
+        let titled = unit.kind != BlockKind::ListItem || is_question_or_numbered(unit.text);
+        if candidate && titled {
             if let Some(found) = self.classifier.match_heading(unit.text) {
                 let current_themes = current.as_ref().map(|c| c.themes.as_slice()).unwrap_or_default();
                 if found.themes.as_slice() != current_themes {
@@ -129,6 +133,11 @@ fn reads_as_heading(text: &str, max_words: usize) -> bool {
         return words <= max_words * 4;
     }
     words <= max_words && !text.ends_with(['.', ':', ';', ',', '!']) && !text.ends_with(":-")
+}
+
+fn is_question_or_numbered(text: &str) -> bool {
+    let text = strip_list_marker(text);
+    text.ends_with('?') || starts_with_section_number(text)
 }
 
 /// The text without leading bullet glyphs (extractors may keep them).
