@@ -14,6 +14,7 @@
 //! labels itself.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::{Classifier, UnitRef};
 use crate::document::BlockKind;
@@ -42,7 +43,7 @@ pub struct SectionTheme {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
     /// The section's themes, if a mapped heading with themes is above the unit.
-    pub section: Option<SectionTheme>,
+    pub section: Option<Arc<SectionTheme>>,
     /// The unit reads as a heading and opens a section itself.
     pub is_pseudo_heading: bool,
 }
@@ -50,8 +51,8 @@ pub struct Placement {
 /// Walks a document's units in order, tracking sections and pseudo-headings.
 pub struct SectionTracker<'c> {
     classifier: &'c Classifier,
-    cache: HashMap<String, Option<HeadingMatch>>,
-    pseudo: Option<(SectionTheme, Vec<String>)>,
+    cache: HashMap<String, Option<Arc<SectionTheme>>>,
+    pseudo: Option<(Arc<SectionTheme>, Vec<String>)>,
     pseudo_enabled: bool,
     max_words: usize,
 }
@@ -62,13 +63,15 @@ impl<'c> SectionTracker<'c> {
         SectionTracker { classifier, cache: HashMap::new(), pseudo: None, pseudo_enabled, max_words }
     }
 
-    fn lookup(&mut self, heading: &str) -> Option<HeadingMatch> {
+    fn lookup(&mut self, heading: &str) -> Option<Arc<SectionTheme>> {
         if let Some(found) = self.cache.get(heading) {
             return found.clone();
         }
         // A "heading" ending in a colon is a list's lead-in taken for a heading; the
         // list items judge themselves (and inherit from lead-ins, see the classifier).
         let found = if super::is_lead_in(heading) { None } else { self.classifier.match_heading(heading) };
+        let found =
+            found.map(|m| Arc::new(SectionTheme { rule: m.rule, themes: m.themes, heading: heading.to_string() }));
         self.cache.insert(heading.to_string(), found.clone());
         found
     }
@@ -89,7 +92,7 @@ impl<'c> SectionTracker<'c> {
         let mut real = None;
         for (depth, heading) in unit.section.iter().enumerate().rev() {
             if let Some(found) = self.lookup(heading) {
-                real = Some((depth, SectionTheme { rule: found.rule, themes: found.themes, heading: heading.clone() }));
+                real = Some((depth, found));
                 break;
             }
         }
@@ -113,8 +116,11 @@ impl<'c> SectionTracker<'c> {
             if let Some(found) = self.classifier.match_heading(unit.text) {
                 let current_themes = current.as_ref().map(|c| c.themes.as_slice()).unwrap_or_default();
                 if found.themes.as_slice() != current_themes {
-                    let section =
-                        SectionTheme { rule: found.rule, themes: found.themes, heading: unit.text.to_string() };
+                    let section = Arc::new(SectionTheme {
+                        rule: found.rule,
+                        themes: found.themes,
+                        heading: unit.text.to_string(),
+                    });
                     self.pseudo = Some((section, unit.section.to_vec()));
                     return Placement { section: None, is_pseudo_heading: true };
                 }
