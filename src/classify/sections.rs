@@ -69,7 +69,9 @@ impl<'c> SectionTracker<'c> {
         }
         // A "heading" ending in a colon is a list's lead-in taken for a heading; the
         // list items judge themselves (and inherit from lead-ins, see the classifier).
-        let found = if super::is_lead_in(heading) { None } else { self.classifier.match_heading(heading) };
+        // A "heading" starting in lower case is a line fragment (a broken wrap).
+        let fragment = strip_list_marker(heading).chars().next().is_some_and(char::is_lowercase);
+        let found = if super::is_lead_in(heading) || fragment { None } else { self.classifier.match_heading(heading) };
         let found =
             found.map(|m| Arc::new(SectionTheme { rule: m.rule, themes: m.themes, heading: heading.to_string() }));
         self.cache.insert(heading.to_string(), found.clone());
@@ -134,6 +136,9 @@ impl<'c> SectionTracker<'c> {
 /// `max_words` words, or up to `max_words` words ending without sentence punctuation.
 fn reads_as_heading(text: &str, max_words: usize) -> bool {
     let text = strip_list_marker(text);
+    if super::is_lead_in(text) {
+        return false;
+    }
     let words = text.split_whitespace().count();
     if text.ends_with('?') || starts_with_section_number(text) {
         return words <= max_words * 4;
@@ -182,6 +187,7 @@ mod tests {
             10
         ));
         assert!(!reads_as_heading("Barriers we experience from our legacy systems are:", 10));
+        assert!(!reads_as_heading("We measure productivity through: -", 10));
         assert!(reads_as_heading("4. The barriers preventing progress that the Government can help to reduce.", 10));
         assert!(reads_as_heading("- 4. The barriers preventing progress that the Government can help to reduce.", 10));
         assert!(!reads_as_heading("2.4 The barriers preventing progress that the Government can help to reduce.", 10));
