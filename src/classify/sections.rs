@@ -53,6 +53,10 @@ pub struct SectionTracker<'c> {
     classifier: &'c Classifier,
     cache: HashMap<String, Option<Arc<SectionTheme>>>,
     pseudo: Option<(Arc<SectionTheme>, Vec<String>)>,
+    /// The section in effect for the previous unit.
+    last: Option<Arc<SectionTheme>>,
+    /// A transparent heading and the section in effect when it opened.
+    carry: Option<(String, Option<Arc<SectionTheme>>)>,
     pseudo_enabled: bool,
     max_words: usize,
 }
@@ -60,7 +64,15 @@ pub struct SectionTracker<'c> {
 impl<'c> SectionTracker<'c> {
     /// A tracker at the start of a document.
     pub fn new(classifier: &'c Classifier, pseudo_enabled: bool, max_words: usize) -> SectionTracker<'c> {
-        SectionTracker { classifier, cache: HashMap::new(), pseudo: None, pseudo_enabled, max_words }
+        SectionTracker {
+            classifier,
+            cache: HashMap::new(),
+            pseudo: None,
+            last: None,
+            carry: None,
+            pseudo_enabled,
+            max_words,
+        }
     }
 
     fn lookup(&mut self, heading: &str) -> Option<Arc<SectionTheme>> {
@@ -69,9 +81,7 @@ impl<'c> SectionTracker<'c> {
         }
         // A "heading" ending in a colon is a list's lead-in taken for a heading; the
         // list items judge themselves (and inherit from lead-ins, see the classifier).
-        // A "heading" starting in lower case is a line fragment (a broken wrap).
-        let fragment = strip_list_marker(heading).chars().next().is_some_and(char::is_lowercase);
-        let found = if super::is_lead_in(heading) || fragment { None } else { self.classifier.match_heading(heading) };
+        let found = if is_transparent(heading) { None } else { self.classifier.match_heading(heading) };
         let found =
             found.map(|m| Arc::new(SectionTheme { rule: m.rule, themes: m.themes, heading: heading.to_string() }));
         self.cache.insert(heading.to_string(), found.clone());
@@ -108,6 +118,23 @@ impl<'c> SectionTracker<'c> {
         }
         let real = real.map(|(_, section)| section);
         let current = self.pseudo.as_ref().map(|(section, _)| section.clone()).or(real);
+        // Under a transparent heading, the section in effect before it opened
+        // goes on (extractors may give a lead-in the level of the heading above).
+        let current = match unit.section.last().filter(|h| is_transparent(h)) {
+            Some(heading) => match &self.carry {
+                Some((open, section)) if open == heading => section.clone(),
+                _ => {
+                    let section = self.last.clone();
+                    self.carry = Some((heading.clone(), section.clone()));
+                    section
+                }
+            },
+            None => {
+                self.carry = None;
+                current
+            }
+        };
+        self.last = current.clone();
         if candidate && neighbour_candidate {
             return Placement { section: None, is_pseudo_heading: true };
         }
@@ -130,6 +157,13 @@ impl<'c> SectionTracker<'c> {
         }
         Placement { section: current.filter(|c| !c.themes.is_empty()), is_pseudo_heading: false }
     }
+}
+
+/// Whether a "heading" is really a list's lead-in (ends in a colon) or a line
+/// fragment from a broken wrap (starts in lower case): it maps to nothing and
+/// does not end the section above it.
+fn is_transparent(heading: &str) -> bool {
+    super::is_lead_in(heading) || strip_list_marker(heading).chars().next().is_some_and(char::is_lowercase)
 }
 
 /// A question or a numbered title ("4. The barriers ...") of up to four times
