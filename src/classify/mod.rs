@@ -14,6 +14,7 @@ pub mod rules;
 pub mod sections;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -80,9 +81,16 @@ struct ContentLabels {
     strength: Vec<f64>,
 }
 
-/// An open lead-in: its unit index, the labels (with evidence) its list items
-/// inherit, and its section path.
-type LeadIn = (usize, Vec<(usize, Vec<Evidence>)>, Vec<String>);
+/// Where a unit stands, worked out in document order.
+#[derive(Debug, Clone)]
+struct Context {
+    /// The unit reads as a heading: no labels.
+    pseudo_heading: bool,
+    /// The section's themes.
+    section: Option<Arc<sections::SectionTheme>>,
+    /// The lead-in whose labels this list item inherits.
+    lead_in: Option<usize>,
+}
 
 /// Rules compiled for classification. Build once, share between threads.
 #[derive(Debug, Clone)]
@@ -226,79 +234,105 @@ impl Classifier {
     /// number of threads.
     pub fn classify(&self, units: &[UnitRef<'_>]) -> Vec<Labels> {
         let content: Vec<ContentLabels> = units.par_iter().map(|unit| self.score_content(unit.text)).collect();
+        let contexts = self.contexts(units);
+        units
+            .par_iter()
+            .enumerate()
+            .map(|(i, _)| self.label(&content[i], &contexts[i], units, &content, &contexts))
+            .collect()
+    }
+
+    /// Where each unit stands (section, pseudo-heading, lead-in): one cheap
+    /// sequential pass, as it depends on the units before.
+    fn contexts(&self, units: &[UnitRef<'_>]) -> Vec<Context> {
         let settings = &self.rules.file.settings;
         let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
-        let mut lead_in: Option<LeadIn> = None;
-        let mut out = Vec::with_capacity(units.len());
         let candidates: Vec<bool> = units.iter().map(|unit| tracker.is_candidate(unit)).collect();
+        let mut lead_in: Option<usize> = None;
+        let mut contexts = Vec::with_capacity(units.len());
         for (i, unit) in units.iter().enumerate() {
             let neighbour = (i > 0 && candidates[i - 1]) || candidates.get(i + 1).copied().unwrap_or(false);
             let placement = tracker.place(unit, candidates[i], neighbour);
             if placement.is_pseudo_heading {
                 lead_in = None;
-                out.push(Labels::default());
+                contexts.push(Context { pseudo_heading: true, section: None, lead_in: None });
                 continue;
             }
-            // label index -> evidence
-            let mut found: Vec<Option<Vec<Evidence>>> = vec![None; self.labels.len()];
-            if let Some(section) = &placement.section {
-                for theme in &section.themes {
-                    if let Some(index) = self.labels.iter().position(|l| l == theme) {
-                        found[index].get_or_insert_with(Vec::new).push(Evidence {
-                            label: theme.clone(),
-                            rule: section.rule.clone(),
-                            spans: Vec::new(),
-                            heading: Some(section.heading.clone()),
-                            lead_in: None,
-                        });
-                    }
-                }
-            }
-            let continues_lead_in = settings.lead_in_inheritance
+            let continues = settings.lead_in_inheritance
                 && unit.kind == BlockKind::ListItem
-                && lead_in.as_ref().is_some_and(|(_, _, section)| section.as_slice() == unit.section);
-            if !continues_lead_in {
+                && lead_in.is_some_and(|from| units[from].section == unit.section);
+            if !continues {
                 lead_in = None;
             }
-            if let Some((from, inherited, _)) = &lead_in {
-                for (label, evidence) in inherited {
-                    if *label == self.fallback {
-                        continue;
-                    }
-                    let entry = found[*label].get_or_insert_with(Vec::new);
-                    entry.extend(evidence.iter().map(|e| Evidence {
+            contexts.push(Context { pseudo_heading: false, section: placement.section, lead_in });
+            if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {
+                lead_in = Some(i);
+            }
+        }
+        contexts
+    }
+
+    /// The labels of one unit from its content, its context and its lead-in's content.
+    fn label(
+        &self,
+        content: &ContentLabels,
+        context: &Context,
+        units: &[UnitRef<'_>],
+        all_content: &[ContentLabels],
+        all_contexts: &[Context],
+    ) -> Labels {
+        if context.pseudo_heading {
+            return Labels::default();
+        }
+        let settings = &self.rules.file.settings;
+        // label index -> evidence
+        let mut found: Vec<Option<Vec<Evidence>>> = vec![None; self.labels.len()];
+        if let Some(section) = &context.section {
+            for theme in &section.themes {
+                if let Some(index) = self.labels.iter().position(|l| l == theme) {
+                    found[index].get_or_insert_with(Vec::new).push(Evidence {
+                        label: theme.clone(),
+                        rule: section.rule.clone(),
                         spans: Vec::new(),
-                        lead_in: Some(units[*from].id.to_string()),
-                        ..e.clone()
-                    }));
+                        heading: Some(section.heading.clone()),
+                        lead_in: None,
+                    });
                 }
             }
-            let states_barrier = found[self.barriers_theme].is_some()
-                || content[i].labels.iter().any(|(label, _)| *label == self.barriers_theme);
-            for (label, evidence) in &content[i].labels {
-                // A barrier statement names topics in passing ("our transformation
-                // progress"); other themes need stronger evidence there.
-                let other_theme = *label < THEMES.len() && *label != self.barriers_theme;
-                if states_barrier
-                    && other_theme
-                    && content[i].strength[*label] + 1e-9 < settings.other_themes_in_barrier_units_factor
-                {
+        }
+        if let Some(from) = context.lead_in {
+            let lead = &all_content[from];
+            let lead_has_barriers = lead.labels.iter().any(|(label, _)| *label == self.barriers_theme)
+                || all_contexts[from]
+                    .section
+                    .as_ref()
+                    .is_some_and(|s| s.themes.iter().any(|t| t == rules::BARRIERS_THEME));
+            for (label, evidence) in &lead.labels {
+                if *label == self.fallback || (*label >= THEMES.len() && !lead_has_barriers) {
                     continue;
                 }
-                found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
+                found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().map(|e| Evidence {
+                    spans: Vec::new(),
+                    lead_in: Some(units[from].id.to_string()),
+                    ..e.clone()
+                }));
             }
-            if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {
-                let own: Vec<(usize, Vec<Evidence>)> = content[i]
-                    .labels
-                    .iter()
-                    .filter(|(label, _)| *label < THEMES.len() || found[self.barriers_theme].is_some())
-                    .cloned()
-                    .collect();
-                lead_in = Some((i, own, unit.section.to_vec()));
-            }
-            out.push(self.finish(found));
         }
-        out
+        let states_barrier = found[self.barriers_theme].is_some()
+            || content.labels.iter().any(|(label, _)| *label == self.barriers_theme);
+        for (label, evidence) in &content.labels {
+            // A barrier statement names topics in passing ("our transformation
+            // progress"); other themes need stronger evidence there.
+            let other_theme = *label < THEMES.len() && *label != self.barriers_theme;
+            if states_barrier
+                && other_theme
+                && content.strength[*label] + 1e-9 < settings.other_themes_in_barrier_units_factor
+            {
+                continue;
+            }
+            found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
+        }
+        self.finish(found)
     }
 
     /// Orders labels, drops categories without the barriers theme and adds the fallback.

@@ -14,6 +14,7 @@
 //! labels itself.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::{Classifier, UnitRef};
 use crate::document::BlockKind;
@@ -42,7 +43,7 @@ pub struct SectionTheme {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
     /// The section's themes, if a mapped heading with themes is above the unit.
-    pub section: Option<SectionTheme>,
+    pub section: Option<Arc<SectionTheme>>,
     /// The unit reads as a heading and opens a section itself.
     pub is_pseudo_heading: bool,
 }
@@ -50,8 +51,12 @@ pub struct Placement {
 /// Walks a document's units in order, tracking sections and pseudo-headings.
 pub struct SectionTracker<'c> {
     classifier: &'c Classifier,
-    cache: HashMap<String, Option<HeadingMatch>>,
-    pseudo: Option<(SectionTheme, Vec<String>)>,
+    cache: HashMap<String, Option<Arc<SectionTheme>>>,
+    pseudo: Option<(Arc<SectionTheme>, Vec<String>)>,
+    /// The section in effect for the previous unit.
+    last: Option<Arc<SectionTheme>>,
+    /// A transparent heading and the section in effect when it opened.
+    carry: Option<(String, Option<Arc<SectionTheme>>)>,
     pseudo_enabled: bool,
     max_words: usize,
 }
@@ -59,16 +64,26 @@ pub struct SectionTracker<'c> {
 impl<'c> SectionTracker<'c> {
     /// A tracker at the start of a document.
     pub fn new(classifier: &'c Classifier, pseudo_enabled: bool, max_words: usize) -> SectionTracker<'c> {
-        SectionTracker { classifier, cache: HashMap::new(), pseudo: None, pseudo_enabled, max_words }
+        SectionTracker {
+            classifier,
+            cache: HashMap::new(),
+            pseudo: None,
+            last: None,
+            carry: None,
+            pseudo_enabled,
+            max_words,
+        }
     }
 
-    fn lookup(&mut self, heading: &str) -> Option<HeadingMatch> {
+    fn lookup(&mut self, heading: &str) -> Option<Arc<SectionTheme>> {
         if let Some(found) = self.cache.get(heading) {
             return found.clone();
         }
         // A "heading" ending in a colon is a list's lead-in taken for a heading; the
         // list items judge themselves (and inherit from lead-ins, see the classifier).
-        let found = if super::is_lead_in(heading) { None } else { self.classifier.match_heading(heading) };
+        let found = if is_transparent(heading) { None } else { self.classifier.match_heading(heading) };
+        let found =
+            found.map(|m| Arc::new(SectionTheme { rule: m.rule, themes: m.themes, heading: heading.to_string() }));
         self.cache.insert(heading.to_string(), found.clone());
         found
     }
@@ -89,7 +104,7 @@ impl<'c> SectionTracker<'c> {
         let mut real = None;
         for (depth, heading) in unit.section.iter().enumerate().rev() {
             if let Some(found) = self.lookup(heading) {
-                real = Some((depth, SectionTheme { rule: found.rule, themes: found.themes, heading: heading.clone() }));
+                real = Some((depth, found));
                 break;
             }
         }
@@ -103,6 +118,23 @@ impl<'c> SectionTracker<'c> {
         }
         let real = real.map(|(_, section)| section);
         let current = self.pseudo.as_ref().map(|(section, _)| section.clone()).or(real);
+        // Under a transparent heading, the section in effect before it opened
+        // goes on (extractors may give a lead-in the level of the heading above).
+        let current = match unit.section.last().filter(|h| is_transparent(h)) {
+            Some(heading) => match &self.carry {
+                Some((open, section)) if open == heading => section.clone(),
+                _ => {
+                    let section = self.last.clone();
+                    self.carry = Some((heading.clone(), section.clone()));
+                    section
+                }
+            },
+            None => {
+                self.carry = None;
+                current
+            }
+        };
+        self.last = current.clone();
         if candidate && neighbour_candidate {
             return Placement { section: None, is_pseudo_heading: true };
         }
@@ -113,8 +145,11 @@ impl<'c> SectionTracker<'c> {
             if let Some(found) = self.classifier.match_heading(unit.text) {
                 let current_themes = current.as_ref().map(|c| c.themes.as_slice()).unwrap_or_default();
                 if found.themes.as_slice() != current_themes {
-                    let section =
-                        SectionTheme { rule: found.rule, themes: found.themes, heading: unit.text.to_string() };
+                    let section = Arc::new(SectionTheme {
+                        rule: found.rule,
+                        themes: found.themes,
+                        heading: unit.text.to_string(),
+                    });
                     self.pseudo = Some((section, unit.section.to_vec()));
                     return Placement { section: None, is_pseudo_heading: true };
                 }
@@ -124,10 +159,20 @@ impl<'c> SectionTracker<'c> {
     }
 }
 
+/// Whether a "heading" is really a list's lead-in (ends in a colon) or a line
+/// fragment from a broken wrap (starts in lower case): it maps to nothing and
+/// does not end the section above it.
+fn is_transparent(heading: &str) -> bool {
+    super::is_lead_in(heading) || strip_list_marker(heading).chars().next().is_some_and(char::is_lowercase)
+}
+
 /// A question or a numbered title ("4. The barriers ...") of up to four times
 /// `max_words` words, or up to `max_words` words ending without sentence punctuation.
 fn reads_as_heading(text: &str, max_words: usize) -> bool {
     let text = strip_list_marker(text);
+    if super::is_lead_in(text) {
+        return false;
+    }
     let words = text.split_whitespace().count();
     if text.ends_with('?') || starts_with_section_number(text) {
         return words <= max_words * 4;
@@ -176,6 +221,7 @@ mod tests {
             10
         ));
         assert!(!reads_as_heading("Barriers we experience from our legacy systems are:", 10));
+        assert!(!reads_as_heading("We measure productivity through: -", 10));
         assert!(reads_as_heading("4. The barriers preventing progress that the Government can help to reduce.", 10));
         assert!(reads_as_heading("- 4. The barriers preventing progress that the Government can help to reduce.", 10));
         assert!(!reads_as_heading("2.4 The barriers preventing progress that the Government can help to reduce.", 10));

@@ -114,3 +114,17 @@ fn output_is_identical_on_one_and_four_threads() {
     };
     assert_eq!(run(1), run(4));
 }
+
+#[test]
+fn a_lead_in_taken_for_a_heading_does_not_end_the_section() {
+    let c = classifier();
+    let monitoring = vec!["Monitoring and oversight".to_string()];
+    let lead_in = vec!["Each director is expected to:".to_string()];
+    let units = [
+        unit("p1", "Directors meet monthly.", BlockKind::Paragraph, &monitoring),
+        unit("p2", "Hold their teams to agreed standards", BlockKind::ListItem, &lead_in),
+    ];
+    let labels = c.classify(&units);
+    assert_eq!(labels[1].themes, ["monitoring"], "{:?}", labels[1]);
+    assert_eq!(labels[1].evidence[0].heading.as_deref(), Some("Monitoring and oversight"));
+}
