@@ -378,7 +378,8 @@ impl Grammar {
         if previous > 0 && previous < number.start && chars[previous - 1].is_ascii_digit() {
             return false;
         }
-        let at_unit_start = chars[..number.start].iter().all(|c| c.is_whitespace() || !is_word_char(*c));
+        // Searched backwards so that it stops at the nearest word: linear overall.
+        let at_unit_start = !chars[..number.start].iter().rev().any(|&c| is_word_char(c));
         if at_unit_start && !number.fraction.is_empty() {
             return false;
         }
