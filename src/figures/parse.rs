@@ -994,6 +994,21 @@ mod properties {
         }
 
         #[test]
+        fn counts_round_trip_and_years_never_count(
+            count in 1u64..1_000_000,
+            noun in prop::sample::select(vec!["staff", "agency workers", "FTE", "posts", "contracts", "interims"]),
+            year in 1900u64..2100,
+        ) {
+            let text = format!("In {year} we had {} {noun} in post.", with_commas(&count.to_string()));
+            let chars: Vec<char> = text.chars().collect();
+            let found = grammar().find(&chars);
+            prop_assert_eq!(found.len(), 1, "{}: {:?}", text, found);
+            prop_assert_eq!((found[0].unit, found[0].value), (FigureUnit::Count, count as f64));
+            let expected_noun = format!("{noun} in post");
+            prop_assert_eq!(found[0].noun.as_deref(), Some(expected_noun.as_str()));
+        }
+
+        #[test]
         fn no_panic_and_spans_hold_on_figure_like_text(text in "[0-9£%.,:/()\\- a-zA-Z\u{a0}–]{0,80}") {
             check_invariants(&text)?;
         }
