@@ -1,7 +1,7 @@
 //! Giving each figure its taxonomy id from the words around it, by the weighted
 //! context rules of `rules/figures.toml`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::phrase::{fold, is_word_char, slice};
 use super::rules::{ContextRule, DefaultIds, FigureRules};
@@ -78,9 +78,10 @@ impl Assigner {
         let tokens = tokenize(chars, sentence);
         let first = tokens.iter().position(|t| t.end > figure[0]).unwrap_or(tokens.len());
         let last = tokens.iter().rposition(|t| t.start < figure[1]).unwrap_or(first).max(first);
+        let present: HashSet<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         let mut best: Option<(f64, usize, usize, Vec<String>)> = None;
         for (order, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.units.contains(&unit)) {
-            let Some((score, distance, matched)) = score_rule(rule, chars, &tokens, first, last) else {
+            let Some((score, distance, matched)) = score_rule(rule, chars, &tokens, &present, first, last) else {
                 continue;
             };
             if score < rule.threshold {
@@ -116,6 +117,7 @@ fn score_rule(
     rule: &PreparedRule,
     chars: &[char],
     tokens: &[Token],
+    present: &HashSet<&str>,
     first: usize,
     last: usize,
 ) -> Option<(f64, usize, Vec<String>)> {
@@ -123,7 +125,10 @@ fn score_rule(
     let mut nearest_required = usize::MAX;
     let mut matched = Vec::new();
     for group in &rule.groups {
-        let hit = nearest_match(group, tokens, first, last);
+        // Most groups have no word in the sentence at all: skip their scan.
+        let possible =
+            !group.prefix_terms.is_empty() || group.by_first_word.keys().any(|word| present.contains(word.as_str()));
+        let hit = if possible { nearest_match(group, tokens, first, last) } else { None };
         match hit {
             Some((start, end, distance)) => {
                 score += group.weight;

@@ -378,7 +378,8 @@ impl Grammar {
         if previous > 0 && previous < number.start && chars[previous - 1].is_ascii_digit() {
             return false;
         }
-        let at_unit_start = chars[..number.start].iter().all(|c| c.is_whitespace() || !is_word_char(*c));
+        // Searched backwards so that it stops at the nearest word: linear overall.
+        let at_unit_start = !chars[..number.start].iter().rev().any(|&c| is_word_char(c));
         if at_unit_start && !number.fraction.is_empty() {
             return false;
         }
@@ -990,6 +991,21 @@ mod properties {
             let found = grammar().find(&chars);
             prop_assert_eq!(found.len(), 1, "{}: {:?}", text, found);
             prop_assert_eq!((found[0].value, found[0].high), (low as f64, Some((low + extra) as f64)));
+        }
+
+        #[test]
+        fn counts_round_trip_and_years_never_count(
+            count in 1u64..1_000_000,
+            noun in prop::sample::select(vec!["staff", "agency workers", "FTE", "posts", "contracts", "interims"]),
+            year in 1900u64..2100,
+        ) {
+            let text = format!("In {year} we had {} {noun} in post.", with_commas(&count.to_string()));
+            let chars: Vec<char> = text.chars().collect();
+            let found = grammar().find(&chars);
+            prop_assert_eq!(found.len(), 1, "{}: {:?}", text, found);
+            prop_assert_eq!((found[0].unit, found[0].value), (FigureUnit::Count, count as f64));
+            let expected_noun = format!("{noun} in post");
+            prop_assert_eq!(found[0].noun.as_deref(), Some(expected_noun.as_str()));
         }
 
         #[test]
