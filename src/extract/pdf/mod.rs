@@ -498,6 +498,20 @@ mod tests {
     }
 
     #[test]
+    fn page_and_time_limits_cut_with_a_warning() {
+        let bytes = pdf(b"BT /F1 10 Tf (A) Tj ET");
+        let limits = Limits { max_pages: 0, ..Limits::default() };
+        let (pages, warnings) = page_glyphs(&bytes, &limits).expect("reads");
+        assert!(pages.is_empty());
+        assert!(warnings.iter().any(|w| w.code == WarningCode::LimitReached), "{warnings:?}");
+        let limits = Limits { time_per_document: std::time::Duration::ZERO, ..Limits::default() };
+        let (pages, warnings) = page_glyphs(&bytes, &limits).expect("reads");
+        assert!(pages.is_empty());
+        let limit = warnings.iter().find(|w| w.code == WarningCode::LimitReached).expect("warning");
+        assert_eq!(limit.pages, [1]);
+    }
+
+    #[test]
     fn render_mode_three_marks_glyphs_invisible() {
         let (glyphs, _) = glyphs_of(&pdf(b"BT /F1 10 Tf 3 Tr (A) Tj 0 Tr (B) Tj ET"));
         assert!(glyphs[0].invisible && !glyphs[1].invisible);
