@@ -9,7 +9,7 @@ use plansift::extract::pdf::{page_glyphs, PdfError};
 use plansift::limits::Limits;
 
 fn sample(name: &str) -> Option<Vec<u8>> {
-    let shared = std::env::var_os("PLANSIFT_SHARED_DIR")
+    let shared = std::env::var_os("PLANSIFT_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     let path = shared.join("samples/pdf").join(name);

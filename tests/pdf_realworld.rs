@@ -28,8 +28,8 @@ fn pdf_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn every_realworld_pdf_ends_in_text_warning_or_clear_error() {
-    // PLANSIFT_SHARED_DIR lets a worktree elsewhere point at the shared data.
-    let shared = std::env::var_os("PLANSIFT_SHARED_DIR")
+    // PLANSIFT_SHARED lets a worktree elsewhere point at the shared data.
+    let shared = std::env::var_os("PLANSIFT_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     let root = shared.join("realworld/pdf");
