@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::pattern::{self, Compiled};
@@ -126,8 +126,12 @@ impl Matcher {
             None
         } else {
             Some(
+                // A full DFA: overlapping search cannot use the prefilter-only
+                // fast path, and the rule set is small enough that the DFA's
+                // memory is modest while each byte costs one table lookup.
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literal_texts)
                     .map_err(|e| RulesError::Syntax(format!("cannot build phrase automaton: {e}")))?,
             )
@@ -149,9 +153,19 @@ impl Matcher {
 
     /// Every match in `text`, sorted by rule then position, without duplicates.
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let normal = pattern::normalise(text);
+        let mut normal = Vec::new();
+        let mut hits = Vec::new();
+        self.find_into(text, &mut normal, &mut hits);
+        hits
+    }
+
+    /// [`Matcher::find`] into caller-owned buffers, so a thread scanning many
+    /// texts reuses one allocation: `normal` receives the normalised text and
+    /// `hits` (cleared first) the matches.
+    pub fn find_into(&self, text: &str, normal: &mut Vec<u8>, hits: &mut Vec<Hit>) {
+        pattern::normalise_into(text, normal);
+        hits.clear();
         let bytes = normal.as_slice();
-        let mut hits: Vec<Hit> = Vec::new();
         if let Some(automaton) = &self.automaton {
             for found in automaton.find_overlapping_iter(bytes) {
                 let info = &self.literals[found.pattern().as_usize()];
@@ -185,7 +199,6 @@ impl Matcher {
         }
         hits.sort_unstable();
         hits.dedup();
-        hits
     }
 }
 

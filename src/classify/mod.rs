@@ -73,12 +73,24 @@ pub struct UnitRef<'a> {
 }
 
 /// The content scores of one unit: for every label reached, the rules that hit.
+///
+/// Rules and labels are indices; the output strings are only built in
+/// [`Classifier::label`] for labels the unit is actually given.
 #[derive(Debug, Clone, Default)]
 struct ContentLabels {
-    /// (label index, evidence) for every label that reached its threshold, by label index.
-    labels: Vec<(usize, Vec<Evidence>)>,
-    /// Each label's score divided by its threshold, by label index.
-    strength: Vec<f64>,
+    /// (label index, score divided by threshold) for every label that reached
+    /// its threshold, by label index.
+    labels: Vec<(usize, f64)>,
+    /// (rule index, its spans) for every rule that hit and was not excluded, by rule index.
+    by_rule: Vec<(usize, Vec<[usize; 2]>)>,
+}
+
+/// Per-thread buffers reused from one unit to the next.
+#[derive(Debug, Default)]
+struct Scratch {
+    normal: Vec<u8>,
+    hits: Vec<Hit>,
+    scores: Vec<f64>,
 }
 
 /// Where a unit stands, worked out in document order.
@@ -99,6 +111,9 @@ pub struct Classifier {
     /// Themes, then categories: the label index space.
     labels: Vec<String>,
     thresholds: Vec<f64>,
+    /// Some threshold is so small that a score of zero reaches it, so a unit
+    /// without hits still needs scoring.
+    zero_score_labels: bool,
     content: Matcher,
     content_rules: usize,
     rule_labels: Vec<Vec<usize>>,
@@ -137,7 +152,8 @@ impl Classifier {
         let heading_sources: Vec<Source<'_>> =
             file.headings.iter().map(|h| Source { id: &h.id, phrases: &h.phrases, regexes: &h.regexes }).collect();
         let headings = Matcher::new(&heading_sources)?;
-        let thresholds = labels.iter().map(|l| rules.threshold(l)).collect();
+        let thresholds: Vec<f64> = labels.iter().map(|l| rules.threshold(l)).collect();
+        let zero_score_labels = thresholds.iter().any(|t| 1e-9 >= *t);
         let fallback = lookup("settings.fallback_category", &file.settings.fallback_category)?;
         let barriers_theme = lookup("themes", rules::BARRIERS_THEME)?;
         Ok(Classifier {
@@ -145,6 +161,7 @@ impl Classifier {
             rules,
             labels,
             thresholds,
+            zero_score_labels,
             content,
             rule_labels,
             exclusion_labels,
@@ -177,12 +194,17 @@ impl Classifier {
     }
 
     /// Labels from a unit's own text alone (no section, no lead-in).
-    fn score_content(&self, text: &str) -> ContentLabels {
-        let hits = self.content.find(text);
-        let exclusions: Vec<&Hit> = hits.iter().filter(|h| h.rule >= self.content_rules).collect();
-        let mut scores = vec![0.0f64; self.labels.len()];
+    fn score_content(&self, text: &str, scratch: &mut Scratch) -> ContentLabels {
+        let Scratch { normal, hits, scores } = scratch;
+        self.content.find_into(text, normal, hits);
+        if hits.is_empty() && !self.zero_score_labels {
+            return ContentLabels::default();
+        }
+        // Hits are sorted by rule, and exclusions come after the content rules.
+        let first_exclusion = hits.partition_point(|h| h.rule < self.content_rules);
+        let (content_hits, exclusions) = hits.split_at(first_exclusion);
         let mut by_rule: Vec<(usize, Vec<[usize; 2]>)> = Vec::new();
-        for hit in hits.iter().filter(|h| h.rule < self.content_rules) {
+        for hit in content_hits {
             let labels = &self.rule_labels[hit.rule];
             let excluded = exclusions.iter().any(|ex| {
                 let limited_to = &self.exclusion_labels[ex.rule - self.content_rules];
@@ -197,34 +219,41 @@ impl Classifier {
                 _ => by_rule.push((hit.rule, vec![[hit.start, hit.end]])),
             }
         }
+        if by_rule.is_empty() && !self.zero_score_labels {
+            return ContentLabels::default();
+        }
+        scores.clear();
+        scores.resize(self.labels.len(), 0.0);
         for (rule, _) in &by_rule {
             let weight = self.rules.file.rules[*rule].weight;
             for &label in &self.rule_labels[*rule] {
                 scores[label] += weight;
             }
         }
-        let strength: Vec<f64> = scores.iter().zip(&self.thresholds).map(|(s, t)| s / t).collect();
-        let mut labels = Vec::new();
-        for (label, score) in scores.iter().enumerate() {
-            if *score + 1e-9 < self.thresholds[label] {
-                continue;
-            }
-            let evidence = by_rule
-                .iter()
-                .filter(|(rule, _)| {
-                    self.rules.file.rules[*rule].weight > 0.0 && self.rule_labels[*rule].contains(&label)
-                })
-                .map(|(rule, spans)| Evidence {
-                    label: self.labels[label].clone(),
-                    rule: self.rules.file.rules[*rule].id.clone(),
-                    spans: spans.clone(),
-                    heading: None,
-                    lead_in: None,
-                })
-                .collect();
-            labels.push((label, evidence));
-        }
-        ContentLabels { labels, strength }
+        let labels = scores
+            .iter()
+            .zip(&self.thresholds)
+            .enumerate()
+            .filter(|(_, (score, threshold))| **score + 1e-9 >= **threshold)
+            .map(|(label, (score, threshold))| (label, score / threshold))
+            .collect();
+        ContentLabels { labels, by_rule }
+    }
+
+    /// The evidence for `label` from a unit's content: one entry per positively
+    /// weighted rule that hit and carries the label, in rule order.
+    fn content_evidence<'c>(
+        &'c self,
+        content: &'c ContentLabels,
+        label: usize,
+    ) -> impl Iterator<Item = (usize, &'c Vec<[usize; 2]>)> + 'c {
+        content
+            .by_rule
+            .iter()
+            .filter(move |(rule, _)| {
+                self.rules.file.rules[*rule].weight > 0.0 && self.rule_labels[*rule].contains(&label)
+            })
+            .map(|(rule, spans)| (*rule, spans))
     }
 
     /// Classifies the units of one document (or one council's plan), in order.
@@ -233,7 +262,10 @@ impl Classifier {
     /// lead-ins are then applied in order. The output is the same whatever the
     /// number of threads.
     pub fn classify(&self, units: &[UnitRef<'_>]) -> Vec<Labels> {
-        let content: Vec<ContentLabels> = units.par_iter().map(|unit| self.score_content(unit.text)).collect();
+        let content: Vec<ContentLabels> = units
+            .par_iter()
+            .map_init(Scratch::default, |scratch, unit| self.score_content(unit.text, scratch))
+            .collect();
         let contexts = self.contexts(units);
         units
             .par_iter()
@@ -281,7 +313,9 @@ impl Classifier {
         all_content: &[ContentLabels],
         all_contexts: &[Context],
     ) -> Labels {
-        if context.pseudo_heading {
+        if context.pseudo_heading
+            || (context.section.is_none() && context.lead_in.is_none() && content.labels.is_empty())
+        {
             return Labels::default();
         }
         let settings = &self.rules.file.settings;
@@ -302,35 +336,44 @@ impl Classifier {
         }
         if let Some(from) = context.lead_in {
             let lead = &all_content[from];
-            let lead_has_barriers = lead.labels.iter().any(|(label, _)| *label == self.barriers_theme)
+            let lead_has_barriers = lead.labels.iter().any(|&(label, _)| label == self.barriers_theme)
                 || all_contexts[from]
                     .section
                     .as_ref()
                     .is_some_and(|s| s.themes.iter().any(|t| t == rules::BARRIERS_THEME));
-            for (label, evidence) in &lead.labels {
-                if *label == self.fallback || (*label >= THEMES.len() && !lead_has_barriers) {
+            for &(label, _) in &lead.labels {
+                if label == self.fallback || (label >= THEMES.len() && !lead_has_barriers) {
                     continue;
                 }
-                found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().map(|e| Evidence {
-                    spans: Vec::new(),
-                    lead_in: Some(units[from].id.to_string()),
-                    ..e.clone()
-                }));
+                found[label].get_or_insert_with(Vec::new).extend(self.content_evidence(lead, label).map(
+                    |(rule, _)| Evidence {
+                        label: self.labels[label].clone(),
+                        rule: self.rules.file.rules[rule].id.clone(),
+                        spans: Vec::new(),
+                        heading: None,
+                        lead_in: Some(units[from].id.to_string()),
+                    },
+                ));
             }
         }
         let states_barrier = found[self.barriers_theme].is_some()
-            || content.labels.iter().any(|(label, _)| *label == self.barriers_theme);
-        for (label, evidence) in &content.labels {
+            || content.labels.iter().any(|&(label, _)| label == self.barriers_theme);
+        for &(label, strength) in &content.labels {
             // A barrier statement names topics in passing ("our transformation
             // progress"); other themes need stronger evidence there.
-            let other_theme = *label < THEMES.len() && *label != self.barriers_theme;
-            if states_barrier
-                && other_theme
-                && content.strength[*label] + 1e-9 < settings.other_themes_in_barrier_units_factor
-            {
+            let other_theme = label < THEMES.len() && label != self.barriers_theme;
+            if states_barrier && other_theme && strength + 1e-9 < settings.other_themes_in_barrier_units_factor {
                 continue;
             }
-            found[*label].get_or_insert_with(Vec::new).extend(evidence.iter().cloned());
+            found[label].get_or_insert_with(Vec::new).extend(self.content_evidence(content, label).map(
+                |(rule, spans)| Evidence {
+                    label: self.labels[label].clone(),
+                    rule: self.rules.file.rules[rule].id.clone(),
+                    spans: spans.clone(),
+                    heading: None,
+                    lead_in: None,
+                },
+            ));
         }
         self.finish(found)
     }

@@ -90,10 +90,19 @@ pub fn normalise_char(c: char) -> u8 {
 
 /// The normalised form of `text` (see [`normalise_char`]): as many bytes as `text` has characters.
 pub fn normalise(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    normalise_into(text, &mut out);
+    out
+}
+
+/// [`normalise`] into a reused buffer (cleared first).
+pub fn normalise_into(text: &str, out: &mut Vec<u8>) {
+    out.clear();
     if text.is_ascii() {
-        return text.bytes().map(|b| normalise_char(b as char)).collect();
+        out.extend(text.bytes().map(|b| normalise_char(b as char)));
+    } else {
+        out.extend(text.chars().map(normalise_char));
     }
-    text.chars().map(normalise_char).collect()
 }
 
 /// [`normalise`] as a string (normalised text is always ASCII).
