@@ -946,7 +946,7 @@ mod properties {
             after in CONTEXT,
         ) {
             // A context that opens with a scale word ("£1 mn ...") legitimately scales the amount.
-            let first_word = after.split(|c: char| !c.is_alphabetic()).next().unwrap_or("").to_lowercase();
+            let first_word: String = after.trim_start().chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
             prop_assume!(!["mn", "million", "millions", "bn", "billion", "billions", "thousand"].contains(&first_word.as_str()));
             let pounds = pence as f64 / 100.0;
             let (written, expected) = match style {
@@ -976,6 +976,9 @@ mod properties {
             before in CONTEXT,
             after in "[a-zA-Z ,;]{0,20}",
         ) {
+            // A context that opens with a qualifier ("18% pa") rightly joins the figure's span.
+            let first_word: String = after.trim_start().chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+            prop_assume!(!["pa", "per", "a", "each", "annually", "every"].contains(&first_word.as_str()));
             let written = format!("{}{suffix}", decimal(hundredths, 2));
             let text = format!("{before} {written} {after}");
             let chars: Vec<char> = text.chars().collect();
