@@ -391,7 +391,9 @@ mod tests {
             proptest::prelude::Just("<script>SCRIPTTEXT".to_string()),
             proptest::prelude::Just("<div hidden>HIDDENTEXT</div>".to_string()),
             proptest::prelude::Just("<!--".to_string()),
-            proptest::prelude::Just("<".to_string()),
+            // A lone "<" then a space is text; "<" glued to a name would open an
+            // element named like "a<script", whose content a browser shows.
+            proptest::prelude::Just("< ".to_string()),
             "[a-z .:1]{0,12}",
         ], 0..60)) {
             let page = parts.concat();
