@@ -3,7 +3,7 @@
 //!
 //! [`load`] reads the records of an output folder into a [`Corpus`]; [`Model::build`]
 //! counts what the outputs show (which council raises which barrier category, theme
-//! coverage); [`write`] writes every output. Everything is sorted and no clock is
+//! coverage); [`write()`] writes every output. Everything is sorted and no clock is
 //! read, so the same records give byte-identical files.
 
 pub mod csv;
@@ -526,7 +526,7 @@ fn count_record(record: &LoadedRecord) -> CouncilCounts {
     CouncilCounts { barrier_units, theme_units, labelled_units }
 }
 
-/// What [`write`] produced.
+/// What [`write()`] produced.
 #[derive(Debug, Clone)]
 pub struct Written {
     /// Councils in the report.

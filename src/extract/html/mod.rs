@@ -1,9 +1,9 @@
 //! HTML extraction: the main content of a page as blocks.
 //!
-//! The steps, one module each: [`nesting`] flattens hostile nesting before parsing;
-//! [`analysis`] marks hidden content and furniture (rules in
-//! `rules/html-boilerplate.toml`, see [`rules`]) and measures text; [`root`] picks
-//! the element holding the main content; [`walker`] turns it into headings,
+//! The steps, one module each: `nesting` flattens hostile nesting before parsing;
+//! `analysis` marks hidden content and furniture (rules in
+//! `rules/html-boilerplate.toml`, see `rules`) and measures text; `root` picks
+//! the element holding the main content; `walker` turns it into headings,
 //! paragraphs, list items and table rows.
 
 mod analysis;

@@ -13,7 +13,7 @@ const MIN_LINKS: usize = 3;
 const MIN_LINK_SHARE: f32 = 0.5;
 
 /// Whether a block is a list of links (menu, breadcrumb, "related pages"): at least
-/// [`MIN_LINKS`] underline segments covering at least [`MIN_LINK_SHARE`] of its
+/// `MIN_LINKS` underline segments covering at least `MIN_LINK_SHARE` of its
 /// text. An underlined heading has one segment; running text with a few links
 /// has a small share.
 pub fn is_link_list(draft: &Draft) -> bool {
