@@ -677,7 +677,11 @@ fn finite(value: f64) -> Option<f64> {
 
 /// `3203453` as `3,203,453`.
 fn group_thousands(value: f64) -> String {
-    let digits = format!("{value:.0}");
+    with_commas(&format!("{value:.0}"))
+}
+
+/// A string of digits with a comma before every group of three from the right.
+fn with_commas(digits: &str) -> String {
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
         if index > 0 && (digits.len() - index).is_multiple_of(3) {
@@ -904,17 +908,6 @@ mod properties {
 
     fn grammar() -> Grammar {
         Grammar::new(FigureRules::embedded().unwrap_or_else(|e| panic!("{e}")))
-    }
-
-    fn with_commas(digits: &str) -> String {
-        let mut out = String::new();
-        for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(digit);
-        }
-        out
     }
 
     /// `units` hundredths scaled by ten to `exponent`, written with that many
