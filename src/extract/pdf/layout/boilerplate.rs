@@ -6,27 +6,18 @@
 use super::blocks::Draft;
 use super::furniture::{FurnitureLine, FurnitureReason};
 use super::lines::Line;
-
-/// Fewest separately underlined links that make a block a link list.
-const MIN_LINKS: usize = 3;
-/// Share of a block's text width that is underlined in a link list.
-const MIN_LINK_SHARE: f32 = 0.5;
+use super::rules::NavigationRules;
 
 /// Whether a block is a list of links (menu, breadcrumb, "related pages"): at least
-/// `MIN_LINKS` underline segments covering at least `MIN_LINK_SHARE` of its
+/// `min_links` underline segments covering at least `min_link_share` of its
 /// text. An underlined heading has one segment; running text with a few links
 /// has a small share.
-pub fn is_link_list(draft: &Draft) -> bool {
+pub fn is_link_list(draft: &Draft, rules: &NavigationRules) -> bool {
     let links: usize = draft.lines.iter().map(|l| l.underlines.len()).sum();
     let underlined: f32 = draft.lines.iter().flat_map(|l| l.underlines.iter()).map(|(a, b)| b - a).sum();
     let width: f32 = draft.lines.iter().flat_map(|l| l.words.iter()).map(|w| w.x1 - w.x0).sum();
-    links >= MIN_LINKS && width > 0.0 && underlined >= MIN_LINK_SHARE * width
+    links >= rules.min_links && width > 0.0 && underlined >= rules.min_link_share * width
 }
-
-/// Fewest fragments on one baseline that make a navigation row.
-const MIN_FRAGMENTS: usize = 3;
-/// Most words in each fragment of a navigation row.
-const MAX_WORDS: usize = 4;
 
 /// Whether a fragment is drawn as a link or button: underlined, or with rules just
 /// above and below it spanning its width.
@@ -42,7 +33,11 @@ fn decorated(line: &Line, drawn: &[[f32; 4]]) -> bool {
 
 /// Removes navigation rows from one page's lines (given the page's drawn rules) and
 /// returns them.
-pub fn remove_navigation_rows(lines: &mut Vec<Line>, drawn: &[[f32; 4]]) -> Vec<FurnitureLine> {
+pub fn remove_navigation_rows(
+    lines: &mut Vec<Line>,
+    drawn: &[[f32; 4]],
+    rules: &NavigationRules,
+) -> Vec<FurnitureLine> {
     let mut rows: Vec<Vec<usize>> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         match rows.iter_mut().find(|row| (lines[row[0]].y - line.y).abs() < 0.2 * line.size) {
@@ -52,11 +47,11 @@ pub fn remove_navigation_rows(lines: &mut Vec<Line>, drawn: &[[f32; 4]]) -> Vec<
     }
     let mut drop = vec![false; lines.len()];
     for row in rows {
-        let navigation = row.len() >= MIN_FRAGMENTS
+        let navigation = row.len() >= rules.min_row_fragments
             && row.iter().all(|&i| {
                 let line = &lines[i];
                 let text = line.text();
-                line.words.len() <= MAX_WORDS
+                line.words.len() <= rules.max_fragment_words
                     && !text.ends_with(['.', ',', ';', ':'])
                     && !text.chars().any(|c| c.is_ascii_digit() || c == '£' || c == '%')
             })
@@ -111,7 +106,8 @@ mod tests {
             fragment(250.0, 600.0, "2024"),
             fragment(50.0, 500.0, "A sentence of running text."),
         ];
-        let removed = remove_navigation_rows(&mut lines, &[]);
+        let removed =
+            remove_navigation_rows(&mut lines, &[], &super::super::rules::Compiled::embedded().rules.navigation);
         assert_eq!(removed.len(), 3);
         assert_eq!(lines.len(), 4);
     }
@@ -123,6 +119,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Line { underlines: Vec::new(), ..fragment(50.0 + 100.0 * i as f32, 700.0, t) })
             .collect();
-        assert!(remove_navigation_rows(&mut lines, &[]).is_empty());
+        assert!(remove_navigation_rows(&mut lines, &[], &super::super::rules::Compiled::embedded().rules.navigation)
+            .is_empty());
     }
 }

@@ -50,7 +50,7 @@ pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
     let tables: Vec<Vec<tables::Row>> =
         page_lines.iter_mut().zip(pages).map(|((lines, _), page)| tables::extract(lines, &page.rules)).collect();
     for ((lines, _), page) in page_lines.iter_mut().zip(pages) {
-        removed.extend(boilerplate::remove_navigation_rows(lines, &page.rules));
+        removed.extend(boilerplate::remove_navigation_rows(lines, &page.rules, &rules.rules.navigation));
     }
     let body_size = body_size(&page_lines);
     let mut segments = Vec::new();
@@ -58,8 +58,9 @@ pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
         segments.extend(columns::reading_order(lines, rows, &page.rules, body_size, rules));
     }
     let metrics = blocks::Metrics::measure(&segments);
-    let (drafts, links): (Vec<_>, Vec<_>) =
-        blocks::drafts(&segments, &metrics, rules).into_iter().partition(|d| !boilerplate::is_link_list(d));
+    let (drafts, links): (Vec<_>, Vec<_>) = blocks::drafts(&segments, &metrics, rules)
+        .into_iter()
+        .partition(|d| !boilerplate::is_link_list(d, &rules.rules.navigation));
     removed.extend(links.iter().flat_map(|d| {
         d.lines.iter().map(|l| FurnitureLine { page: l.page, text: l.text(), reason: FurnitureReason::Navigation })
     }));

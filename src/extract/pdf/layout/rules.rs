@@ -26,6 +26,22 @@ pub struct LayoutRules {
     pub furniture: FurnitureRules,
     /// Words broken across lines.
     pub hyphenation: HyphenationRules,
+    /// Navigation printed from web pages.
+    pub navigation: NavigationRules,
+}
+
+/// See `[navigation]` in the rules file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavigationRules {
+    /// Fewest separately underlined links that make a block a link list.
+    pub min_links: usize,
+    /// Share of a block's text width that is underlined in a link list.
+    pub min_link_share: f32,
+    /// Fewest fragments on one baseline that make a navigation row.
+    pub min_row_fragments: usize,
+    /// Most words in each fragment of a navigation row.
+    pub max_fragment_words: usize,
 }
 
 /// See `[words]` in the rules file.
