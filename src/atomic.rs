@@ -2,18 +2,28 @@
 //! new one, never half of one.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
+
+/// What temporary files are called: `.<name>` + this + the writer's process id.
+const TEMPORARY_MARK: &str = ".tmp-";
 
 /// Writes `contents` to `path` by writing a temporary file beside it, syncing it,
 /// and renaming it over `path`.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_with(path, |out| out.write_all(contents))
+}
+
+/// Like [`write`], for contents produced piece by piece: `fill` writes into a
+/// buffered temporary file, which replaces `path` only if `fill` succeeds.
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(".{}{TEMPORARY_MARK}{}", name.to_string_lossy(), std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(contents)?;
+        let mut out = BufWriter::new(fs::File::create(&tmp)?);
+        fill(&mut out)?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();
@@ -21,6 +31,22 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes the temporary files [`write`] leaves in `dir` when its process is
+/// killed mid-write. Call it only while no other process writes into `dir`.
+pub fn remove_leftovers(dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(TEMPORARY_MARK) && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]
@@ -33,5 +59,32 @@ mod tests {
         super::write(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_fill_keeps_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        super::write(&path, b"old").unwrap();
+        let result = super::write_with(&path, |out| {
+            out.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(result.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_writer_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json"), b"{}").unwrap();
+        std::fs::write(dir.path().join(".a.json.tmp-4242"), b"{\"half").unwrap();
+        std::fs::write(dir.path().join(".hidden"), b"keep").unwrap();
+        assert_eq!(super::remove_leftovers(dir.path()).unwrap(), 1);
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        names.sort();
+        assert_eq!(names, [".hidden", "a.json"]);
     }
 }

@@ -1,7 +1,8 @@
 //! Resource limits that keep one hostile document from stalling or exhausting a run.
 //!
-//! Every limit has a safe default; the CLI can change them. Hitting a limit costs
-//! the document concerned a warning or an error, never the run.
+//! Every limit has a safe default; the CLI can change each of them. Hitting a limit
+//! costs the document concerned a warning (what was read is kept) or an error (the
+//! document is refused), never the run and never another council's record.
 
 use std::time::Duration;
 
@@ -9,18 +10,31 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
     /// Largest document body accepted, in bytes (before any decompression).
+    /// A larger body is refused.
     pub max_document_bytes: u64,
-    /// Largest size one compressed stream may inflate to.
+    /// Largest size one compressed PDF stream may inflate to; a stream that would
+    /// inflate further is cut there, with a warning.
     pub max_inflated_bytes_per_stream: u64,
-    /// Largest total of inflated streams in one document.
+    /// Largest total of inflated PDF streams in one document; streams past it are
+    /// not read, with a warning.
     pub max_inflated_bytes_per_document: u64,
-    /// Deepest nesting of objects, arrays, Form XObjects or HTML elements followed.
-    pub max_nesting_depth: usize,
+    /// Deepest nesting of PDF objects followed: Form XObjects drawn inside one
+    /// another (at most 32, whatever is set).
+    pub max_object_depth: usize,
     /// Pages read from one document; later pages are skipped with a warning.
     pub max_pages: u32,
-    /// Blocks kept from one document; later blocks are dropped with a warning.
+    /// Blocks (paragraphs, headings, list items, table rows) kept from one
+    /// document; later blocks are dropped with a warning.
     pub max_blocks: usize,
-    /// Wall-clock time allowed for extracting one document.
+    /// Deepest HTML element nesting kept; deeper elements are flattened into
+    /// their ancestor (their text is kept), with a warning.
+    pub max_html_depth: usize,
+    /// Largest HTML page read, in bytes; a larger page is refused (a DOM costs
+    /// several times its source in memory).
+    pub max_html_bytes: u64,
+    /// Wall-clock time allowed for extracting one document. A PDF stops reading
+    /// pages at the limit, with a warning; extraction still running past it is
+    /// abandoned and the document fails.
     pub time_per_document: Duration,
 }
 
@@ -30,9 +44,11 @@ impl Default for Limits {
             max_document_bytes: 64 * 1024 * 1024,
             max_inflated_bytes_per_stream: 64 * 1024 * 1024,
             max_inflated_bytes_per_document: 256 * 1024 * 1024,
-            max_nesting_depth: 256,
+            max_object_depth: 32,
             max_pages: 2_000,
             max_blocks: 100_000,
+            max_html_depth: 256,
+            max_html_bytes: 16 * 1024 * 1024,
             time_per_document: Duration::from_secs(60),
         }
     }

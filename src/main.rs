@@ -42,7 +42,7 @@ struct Cli {
 enum Command {
     /// Process every council of a seed list: one JSON record each, plus
     /// records.jsonl and run.json.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Print one document's structured text.
     Extract(ExtractArgs),
     /// Build the report from a folder of records: index.html, CSV files and
@@ -99,6 +99,9 @@ struct RunArgs {
     /// Rebuild every record, even those whose documents have not changed.
     #[arg(long)]
     rebuild: bool,
+    /// Documents extracted and classified at once. Default: one per CPU.
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_count)]
+    threads: Option<usize>,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -201,30 +204,93 @@ struct ExtractArgs {
     limits: LimitArgs,
 }
 
+/// Per-document resource limits; the defaults are [`Limits::default`]'s.
 #[derive(Debug, clap::Args)]
 struct LimitArgs {
-    /// Seconds allowed to extract one document.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    time_limit: u64,
-    /// Largest document accepted, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 64)]
-    max_document_mib: u64,
+    /// Time allowed to extract one document (e.g. 60s, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_positive_duration)]
+    time_limit: Duration,
+    /// Largest document accepted, before decompression (e.g. 64MiB, 512KiB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    max_document_size: u64,
+    /// Largest HTML page read; a DOM costs several times its source.
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    max_html_size: u64,
+    /// Largest size one compressed PDF stream may inflate to.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    max_inflated_stream: u64,
+    /// Largest total of inflated PDF streams in one document.
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    max_inflated_document: u64,
+    /// Pages read from one PDF; later pages are skipped with a warning.
+    #[arg(long, value_name = "N", default_value_t = 2_000, value_parser = clap::value_parser!(u32).range(1..))]
+    max_pages: u32,
+    /// Blocks (paragraphs, headings, list items, table rows) kept per document.
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = parse_count)]
+    max_blocks: usize,
+    /// Deepest nesting of PDF Form XObjects followed (at most 32).
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = parse_count)]
+    max_object_depth: usize,
+    /// Deepest HTML element nesting kept; deeper elements are flattened.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = parse_count)]
+    max_html_depth: usize,
 }
 
 impl LimitArgs {
     fn limits(&self) -> Limits {
         Limits {
-            time_per_document: std::time::Duration::from_secs(self.time_limit.max(1)),
-            max_document_bytes: self.max_document_mib.max(1) * 1024 * 1024,
-            ..Limits::default()
+            time_per_document: self.time_limit,
+            max_document_bytes: self.max_document_size,
+            max_html_bytes: self.max_html_size,
+            max_inflated_bytes_per_stream: self.max_inflated_stream,
+            max_inflated_bytes_per_document: self.max_inflated_document,
+            max_pages: self.max_pages,
+            max_blocks: self.max_blocks,
+            max_object_depth: self.max_object_depth,
+            max_html_depth: self.max_html_depth,
         }
     }
+}
+
+/// Parses a byte size: a number with an optional binary unit, `B`, `K`/`KiB`,
+/// `M`/`MiB` or `G`/`GiB` (`KB`, `MB` and `GB` are read as binary units too).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("{text:?} is not a size (use e.g. 64MiB, 512KiB or a number of bytes)")),
+    };
+    let value: f64 = number.parse().map_err(|_| format!("{text:?} is not a size (use e.g. 64MiB or 512KiB)"))?;
+    let bytes = value * scale as f64;
+    if !(1.0..=u64::MAX as f64).contains(&bytes) {
+        return Err(format!("{text:?} is out of range (at least 1 byte)"));
+    }
+    Ok(bytes as u64)
+}
+
+/// Parses a count of at least 1.
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
+
+/// Parses a duration that is not zero.
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    parse_duration(text).and_then(|d| if d.is_zero() { Err("must be more than zero".into()) } else { Ok(d) })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(*args),
         Command::Extract(args) => extract_one(args),
         Command::Report(args) => report(args),
         Command::Eval(args) => evaluate(args),
@@ -261,6 +327,7 @@ fn run(args: RunArgs) -> u8 {
         out_dir: args.out,
         fetch: args.fetch.options(&limits),
         rebuild: args.rebuild,
+        threads: args.threads,
         limits,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
@@ -435,5 +502,64 @@ mod tests {
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1s").is_err());
+    }
+
+    #[test]
+    fn sizes_take_binary_units_or_bytes() {
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1.5 GiB"), Ok(3 << 29));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("12 furlongs").is_err());
+    }
+
+    #[test]
+    fn limit_flags_default_to_the_library_defaults() {
+        let cli = Cli::try_parse_from(["plansift", "extract", "x.pdf"]).unwrap();
+        let Command::Extract(args) = cli.command else { panic!("not extract") };
+        assert_eq!(args.limits.limits(), Limits::default());
+    }
+
+    #[test]
+    fn every_limit_has_a_flag() {
+        let cli = Cli::try_parse_from([
+            "plansift",
+            "run",
+            "--time-limit",
+            "2s",
+            "--max-document-size",
+            "1MiB",
+            "--max-html-size",
+            "2MiB",
+            "--max-inflated-stream",
+            "3MiB",
+            "--max-inflated-document",
+            "4MiB",
+            "--max-pages",
+            "5",
+            "--max-blocks",
+            "6",
+            "--max-object-depth",
+            "7",
+            "--max-html-depth",
+            "8",
+        ])
+        .unwrap();
+        let Command::Run(args) = cli.command else { panic!("not run") };
+        let expected = Limits {
+            time_per_document: Duration::from_secs(2),
+            max_document_bytes: 1 << 20,
+            max_html_bytes: 2 << 20,
+            max_inflated_bytes_per_stream: 3 << 20,
+            max_inflated_bytes_per_document: 4 << 20,
+            max_pages: 5,
+            max_blocks: 6,
+            max_object_depth: 7,
+            max_html_depth: 8,
+        };
+        assert_eq!(args.limits.limits(), expected);
+        assert!(Cli::try_parse_from(["plansift", "run", "--max-pages", "0"]).is_err());
     }
 }

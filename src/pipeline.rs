@@ -29,7 +29,9 @@ use crate::fetch::crawler::{CrawlOptions, Crawler, FetchedPlan};
 use crate::fetch::{self, FetchError, Fetched};
 use crate::figures::{self, RulesError};
 use crate::limits::Limits;
-use crate::record::{Council, CouncilRecord, DocumentInfo, ParagraphRecord, Source, Summary, SCHEMA_VERSION};
+use crate::record::{
+    Council, CouncilRecord, DocumentInfo, Generator, ParagraphRecord, Source, SourcePart, Summary, SCHEMA_VERSION,
+};
 use crate::seeds::{self, Seed, SeedError};
 use crate::segment;
 
@@ -51,19 +53,25 @@ pub struct RunOptions {
     /// Rebuild every record even when its documents have not changed (after an
     /// upgrade of plansift's extraction or classification).
     pub rebuild: bool,
+    /// Documents extracted and classified at once; `None` for one per CPU (or
+    /// `RAYON_NUM_THREADS`).
+    pub threads: Option<usize>,
 }
 
 /// What happened to a council in this run (`status` in `run.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The plan was fetched (or read from a local file) and the record written;
-    /// there was no earlier record, or the documents are local files.
+    /// The plan was fetched (or read from a local file) and the record built:
+    /// there was no earlier record, or it was rebuilt from the same documents
+    /// (`--rebuild`, another plansift version or rule set, a stale record).
     Fetched,
-    /// The server said the documents have not changed (304, or the same bytes),
-    /// and the earlier record was kept without rebuilding it.
+    /// The documents are byte for byte those the earlier record was built from
+    /// (the server answered 304, or sent or held the same bytes), so the earlier
+    /// record was kept without rebuilding it.
     NotModified,
-    /// The documents changed since the earlier record, which was rebuilt.
+    /// The documents differ from those the earlier record was built from; the
+    /// record was rebuilt.
     Changed,
     /// This run could not produce a record; `reason` says why. An earlier record,
     /// if any, is kept and marked stale.
@@ -155,6 +163,9 @@ pub struct RunReport {
     pub councils: Vec<CouncilOutcome>,
 }
 
+/// The lock file in the output folder, held while a run writes there.
+const LOCK_FILE: &str = ".plansift.lock";
+
 /// A failure that stops the whole run (as opposed to one council).
 #[derive(Debug, Error)]
 pub enum RunError {
@@ -169,6 +180,15 @@ pub enum RunError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// Another run holds the output folder.
+    #[error("another plansift run is writing to {path}; wait for it to finish or choose another --out")]
+    Busy {
+        /// The output folder.
+        path: PathBuf,
+    },
+    /// The build stage's threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
     /// The fetch stage could not start.
     #[error("cannot start fetching: {0}")]
     Fetch(FetchError),
@@ -193,8 +213,8 @@ pub enum CouncilError {
     TimedOut {
         /// The document's URL.
         url: String,
-        /// The limit.
-        seconds: u64,
+        /// The limit, in seconds.
+        seconds: f64,
     },
     /// A bug: processing panicked. The message is kept for the report.
     #[error("internal error while processing {url}: {message}")]
@@ -221,11 +241,22 @@ pub enum CouncilError {
 ///
 /// Returns the report; a council failure is in the report, not an `Err`.
 pub fn run(options: &RunOptions) -> Result<RunReport, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .thread_name(|i| format!("build-{i}"))
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    pool.install(|| run_in_pool(options))
+}
+
+fn run_in_pool(options: &RunOptions) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let started_at = fetch::now_rfc3339();
     let seeds = seeds::read_seed_file(&options.seeds)?;
     let out_dir = &options.out_dir;
     std::fs::create_dir_all(out_dir).map_err(|source| RunError::Output { path: out_dir.clone(), source })?;
+    let _lock = lock_output(out_dir)?;
+    atomic::remove_leftovers(out_dir).map_err(|source| RunError::Output { path: out_dir.clone(), source })?;
 
     let crawler = Crawler::new(options.fetch.clone()).map_err(RunError::Fetch)?;
 
@@ -238,13 +269,13 @@ pub fn run(options: &RunOptions) -> Result<RunReport, RunError> {
                 let _ = sender.send((index, plan, elapsed));
             })
         });
-        let results: Vec<(usize, CouncilOutcome, Option<String>)> = receiver
+        let results: Vec<(usize, CouncilOutcome)> = receiver
             .into_iter()
             .par_bridge()
             .map(|(index, plan, elapsed)| {
-                let (outcome, line) = process_and_write(&seeds[index], plan, elapsed, options);
+                let outcome = process_and_write(&seeds[index], plan, elapsed, options);
                 bar.inc(1);
-                (index, outcome, line)
+                (index, outcome)
             })
             .collect();
         let fetch_result = fetcher.join().unwrap_or_else(|_| {
@@ -254,16 +285,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport, RunError> {
     });
     bar.finish_and_clear();
     fetch_result.map_err(RunError::Fetch)?;
-    results.sort_by_key(|(index, _, _)| *index);
+    results.sort_by_key(|(index, _)| *index);
+    let councils: Vec<CouncilOutcome> = results.into_iter().map(|(_, outcome)| outcome).collect();
+    write_records_jsonl(out_dir, &councils)?;
 
-    let mut lines = String::new();
-    for line in results.iter().filter_map(|(_, _, line)| line.as_ref()) {
-        lines.push_str(line);
-        lines.push('\n');
-    }
-    write_output(&out_dir.join("records.jsonl"), lines.as_bytes())?;
-
-    let councils: Vec<CouncilOutcome> = results.into_iter().map(|(_, outcome, _)| outcome).collect();
     let count = |status: Status| councils.iter().filter(|c| c.status == status).count();
     let totals = Totals {
         councils: councils.len(),
@@ -291,6 +316,39 @@ pub fn run(options: &RunOptions) -> Result<RunReport, RunError> {
     Ok(report)
 }
 
+/// Takes the output folder for this run: a second run on the same folder at the
+/// same time would interleave its records with this one's. The lock goes with the
+/// process, however it ends.
+fn lock_output(out_dir: &Path) -> Result<std::fs::File, RunError> {
+    let path = out_dir.join(LOCK_FILE);
+    let output_error = |source| RunError::Output { path: path.clone(), source };
+    let file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(output_error)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Busy { path: out_dir.to_path_buf() }),
+        Err(std::fs::TryLockError::Error(source)) => Err(output_error(source)),
+    }
+}
+
+/// Writes `records.jsonl`: every council's record file, in seed-list order, one
+/// line each. Read back from the files, one at a time, so the lines are exactly
+/// the records on disk and memory stays flat however many councils there are.
+fn write_records_jsonl(out_dir: &Path, councils: &[CouncilOutcome]) -> Result<(), RunError> {
+    let path = out_dir.join("records.jsonl");
+    atomic::write_with(&path, |out| {
+        for file in councils.iter().filter_map(|council| council.record.as_deref()) {
+            let bytes = std::fs::read(out_dir.join(file))?;
+            let record: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{file}: {e}")))?;
+            serde_json::to_writer(&mut *out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+    .map_err(|source| RunError::Output { path, source })
+}
+
 fn write_output(path: &Path, contents: &[u8]) -> Result<(), RunError> {
     atomic::write(path, contents).map_err(|source| RunError::Output { path: path.to_path_buf(), source })
 }
@@ -309,13 +367,13 @@ fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
 
 /// Turns one council's fetch result into its record and outcome: keeps the
 /// earlier record when nothing changed, rebuilds it otherwise, and keeps it marked
-/// stale when this run failed. Returns the outcome and the record's JSON line.
+/// stale when this run failed.
 fn process_and_write(
     seed: &Seed,
     plan: Result<FetchedPlan, FetchError>,
     fetch_time: Duration,
     options: &RunOptions,
-) -> (CouncilOutcome, Option<String>) {
+) -> CouncilOutcome {
     let started = Instant::now();
     let mut timings = Timings { fetch_ms: fetch_time.as_millis() as u64, ..Timings::default() };
     let file = format!("{}.json", seed.id);
@@ -333,57 +391,56 @@ fn process_and_write(
         timings: Timings::default(),
     };
     let result = plan.map_err(CouncilError::from).and_then(|plan| {
-        let keep = previous.as_ref().is_some_and(|record| is_current(record, &plan));
-        if keep && plan.not_modified() && !options.rebuild {
+        let hashes = part_hashes(&plan);
+        let generator = Generator::current(options.classifier.rules_sha256());
+        let current = previous.as_ref().is_some_and(|record| is_current(record, &plan, &hashes, &generator));
+        if current && !options.rebuild {
             return Ok((Status::NotModified, None));
         }
-        let changed = previous.is_some() && plan.parts.iter().any(|part| !part.not_modified && !is_local(part));
+        // A record that names no parts (another format, or damaged) tells nothing
+        // of what changed: rebuilding it counts as a first fetch.
+        let changed =
+            previous.as_ref().map(recorded_hashes).is_some_and(|recorded| !recorded.is_empty() && recorded != hashes);
         let record = build_record(seed, plan, &options.limits, &options.classifier, &mut timings)?;
         atomic::write(&path, record.to_json_pretty().as_bytes())
             .map_err(|source| CouncilError::Write { path: path.clone(), source })?;
         let status = if changed { Status::Changed } else { Status::Fetched };
         Ok((status, Some(record)))
     });
-    let line = match result {
+    match result {
         Ok((status, Some(record))) => {
             outcome.status = status;
             outcome.record = Some(file);
             outcome.paragraphs = record.paragraphs.len();
             outcome.warnings = record.warnings.len();
-            Some(record.to_json_line())
         }
         Ok((status, None)) => {
             outcome.status = status;
-            previous.map(|record| {
+            if let Some(record) = previous {
                 outcome.record = Some(file);
                 count_record(&record, &mut outcome);
-                record.to_string()
-            })
+            }
         }
         Err(error) => {
             outcome.status = Status::Failed;
             outcome.reason = Some(error.to_string());
-            previous.and_then(|mut record| {
+            if let Some(mut record) = previous {
                 mark_stale(&mut record, &error.to_string());
-                let mut pretty = serde_json::to_string_pretty(&record).ok()?;
-                pretty.push('\n');
-                // If the mark cannot be written, the earlier file stays as it was.
-                let _ = atomic::write(&path, pretty.as_bytes());
+                if let Ok(mut pretty) = serde_json::to_string_pretty(&record) {
+                    pretty.push('\n');
+                    // If the mark cannot be written, the earlier file stays as it was.
+                    let _ = atomic::write(&path, pretty.as_bytes());
+                }
                 outcome.stale = true;
                 outcome.record = Some(file);
                 count_record(&record, &mut outcome);
-                Some(record.to_string())
-            })
+            }
         }
-    };
+    }
     timings.total_ms = started.elapsed().as_millis() as u64 + timings.fetch_ms;
     timings.build_ms = timings.total_ms.saturating_sub(timings.fetch_ms + timings.extract_ms);
     outcome.timings = timings;
-    (outcome, line)
-}
-
-fn is_local(part: &Fetched) -> bool {
-    part.url.starts_with("file:")
+    outcome
 }
 
 /// The record an earlier run wrote, as JSON: kept as a value (not a
@@ -397,24 +454,43 @@ fn is_stale(record: &serde_json::Value) -> bool {
     record["warnings"].as_array().is_some_and(|warnings| warnings.iter().any(|w| w["code"] == "stale"))
 }
 
-/// True when an earlier record can stand for `plan` if its bytes are unchanged:
-/// same record format, not stale, found by the same chain, built from the same
-/// parts.
-fn is_current(record: &serde_json::Value, plan: &FetchedPlan) -> bool {
+/// Each part's final URL and SHA-256, in order.
+fn part_hashes(plan: &FetchedPlan) -> Vec<(String, String)> {
+    plan.parts.iter().map(|part| (part.final_url.clone(), part.sha256())).collect()
+}
+
+/// The parts an earlier record was built from, as [`part_hashes`] gives them.
+fn recorded_hashes(record: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    record["source"]["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|part| (text(&part["final_url"]), text(&part["sha256"])))
+        .collect()
+}
+
+/// True when an earlier record can stand for `plan` as it is: same record format,
+/// same plansift version and rules, not stale, found by the same chain, and built
+/// from exactly the bytes of `plan`'s parts. Hashes, not the server's 304, decide:
+/// a run killed after caching a changed document but before rebuilding its record
+/// must not keep the old record on the next run.
+fn is_current(
+    record: &serde_json::Value,
+    plan: &FetchedPlan,
+    hashes: &[(String, String)],
+    generator: &Generator,
+) -> bool {
     let chain_matches = record["source"]["chain"].as_array().is_some_and(|chain| {
         chain.iter().map(serde_json::Value::as_str).eq(plan.chain.iter().map(|u| Some(u.as_str())))
     });
-    let mut part_urls: Vec<&str> = Vec::new();
-    for paragraph in record["paragraphs"].as_array().into_iter().flatten() {
-        if let Some(url) = paragraph["source_url"].as_str() {
-            if part_urls.last() != Some(&url) {
-                part_urls.push(url);
-            }
-        }
-    }
-    let parts_match =
-        part_urls.is_empty() || part_urls.iter().all(|url| plan.parts.iter().any(|p| p.final_url == *url));
-    record["schema_version"] == SCHEMA_VERSION && !is_stale(record) && chain_matches && parts_match
+    let same_generator =
+        serde_json::from_value::<Generator>(record["generator"].clone()).is_ok_and(|g| g == *generator);
+    record["schema_version"] == SCHEMA_VERSION
+        && same_generator
+        && !is_stale(record)
+        && chain_matches
+        && recorded_hashes(record) == hashes
 }
 
 /// Adds (or refreshes) the stale warning on an earlier record.
@@ -459,7 +535,6 @@ pub fn build_record(
     let units = segment::segment(&documents);
     let figures = figures::find_figures(&units)?;
     let unit_parts: Vec<usize> = units.iter().map(|unit| unit.part).collect();
-    let first_fetch = &fetched_parts[0];
     let first_document = &documents[0];
     let refs: Vec<UnitRef<'_>> = units
         .iter()
@@ -475,8 +550,9 @@ pub fn build_record(
     }
     let mut record = CouncilRecord {
         schema_version: SCHEMA_VERSION.to_string(),
+        generator: Generator::current(classifier.rules_sha256()),
         council: Council { id: seed.id.clone(), name: seed.name.clone() },
-        source: source_of(first_fetch, chain),
+        source: source_of(&fetched_parts, chain),
         document: DocumentInfo { title: first_document.title.clone(), pages: first_document.pages },
         paragraphs,
         figures,
@@ -496,7 +572,9 @@ fn attach_source_urls(record: &mut CouncilRecord, unit_parts: &[usize], parts: &
     }
 }
 
-fn source_of(fetched: &Fetched, chain: Vec<String>) -> Source {
+/// Provenance of a plan: the first part's details, and every part's hash.
+fn source_of(parts: &[Fetched], chain: Vec<String>) -> Source {
+    let fetched = &parts[0];
     let input = input_of(fetched);
     Source {
         chain,
@@ -506,6 +584,14 @@ fn source_of(fetched: &Fetched, chain: Vec<String>) -> Source {
         sha256: fetched.sha256(),
         bytes: fetched.bytes.len() as u64,
         fetched_at: fetched.fetched_at.clone(),
+        parts: parts
+            .iter()
+            .map(|part| SourcePart {
+                final_url: part.final_url.clone(),
+                sha256: part.sha256(),
+                bytes: part.bytes.len() as u64,
+            })
+            .collect(),
     }
 }
 
@@ -536,7 +622,7 @@ pub fn extract_with_deadline(fetched: Fetched, limits: &Limits) -> Result<(Fetch
         Ok((fetched, Ok(Ok(document)))) => Ok((fetched, document)),
         Ok((_, Ok(Err(source)))) => Err(CouncilError::Extract { url, source }),
         Ok((_, Err(panic))) => Err(CouncilError::Panic { url, message: panic_message(&panic) }),
-        Err(_) => Err(CouncilError::TimedOut { url, seconds: limits.time_per_document.as_secs() }),
+        Err(_) => Err(CouncilError::TimedOut { url, seconds: limits.time_per_document.as_secs_f64() }),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::figures::Figure;
 use crate::segment::Paragraph;
 
 /// Version of the record format, written into every record.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// Everything plansift knows about one council's plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,9 @@ pub const SCHEMA_VERSION: &str = "1.1.0";
 pub struct CouncilRecord {
     /// [`SCHEMA_VERSION`] at the time of writing.
     pub schema_version: String,
+    /// What built the record: a later run rebuilds records another plansift
+    /// version or another rule set built.
+    pub generator: Generator,
     /// Which council this is.
     pub council: Council,
     /// Where the plan came from (the first part, for multi-part plans).
@@ -36,6 +39,23 @@ pub struct CouncilRecord {
     pub summary: Summary,
     /// Problems that did not stop processing.
     pub warnings: Vec<Warning>,
+}
+
+/// The program and rules that built a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generator {
+    /// The plansift version.
+    pub plansift_version: String,
+    /// SHA-256 of the classification rules file used, lowercase hex.
+    pub rules_sha256: String,
+}
+
+impl Generator {
+    /// This plansift build with the rules whose hash is `rules_sha256`.
+    pub fn current(rules_sha256: &str) -> Generator {
+        Generator { plansift_version: env!("CARGO_PKG_VERSION").to_string(), rules_sha256: rules_sha256.to_string() }
+    }
 }
 
 /// The council a record is about.
@@ -67,6 +87,23 @@ pub struct Source {
     /// The URLs followed from the seed to the plan (seed first, `final_url`'s
     /// request last); one entry when the seed named the plan directly.
     pub chain: Vec<String>,
+    /// Every document the record was built from, in reading order: one entry for
+    /// a single-document plan, one per part for a plan split over several pages
+    /// or files. Paragraphs name their part by its `final_url`.
+    pub parts: Vec<SourcePart>,
+}
+
+/// One document a record was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcePart {
+    /// Where the bytes came from, after redirects.
+    pub final_url: String,
+    /// SHA-256 of the raw bytes, lowercase hex: a later run rebuilds the record
+    /// when any part's bytes differ.
+    pub sha256: String,
+    /// Size of the raw bytes.
+    pub bytes: u64,
 }
 
 /// Facts about the extracted document.
@@ -155,10 +192,5 @@ impl CouncilRecord {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
         text
-    }
-
-    /// The record as one line of JSON (for `records.jsonl`).
-    pub fn to_json_line(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
     }
 }

@@ -34,6 +34,7 @@ fn a_plan_is_classified_summarised_and_valid() {
             ..plansift::fetch::crawler::CrawlOptions::default()
         },
         rebuild: false,
+        threads: None,
     };
     let report = pipeline::run(&options).expect("run");
     assert_eq!(report.totals.ok, 1, "{:?}", report.councils[0].reason);

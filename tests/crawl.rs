@@ -295,7 +295,7 @@ fn hostile_and_broken_answers_fail_only_their_council() {
         ("disguised", server.url("/plan.html")),
         ("gone", server.url("/gone.pdf")),
     ]);
-    let (code, report) = run.run(&["--max-document-mib", "1", "--timeout", "1s", "--retries", "0"]);
+    let (code, report) = run.run(&["--max-document-size", "1MiB", "--timeout", "1s", "--retries", "0"]);
     assert_eq!(code, 1, "{report}");
     let expect = [
         ("loop", "redirect loop"),

@@ -124,6 +124,11 @@ pub struct Classifier {
 }
 
 impl Classifier {
+    /// SHA-256 of the rules text this classifier was compiled from.
+    pub fn rules_sha256(&self) -> &str {
+        &self.rules.sha256
+    }
+
     /// Compiles validated rules.
     pub fn new(rules: Rules) -> Result<Classifier, RulesError> {
         let file = &rules.file;

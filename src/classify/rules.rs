@@ -286,6 +286,9 @@ pub struct HeadingDef {
 pub struct Rules {
     /// The file's contents, all checked.
     pub file: RulesFile,
+    /// SHA-256 of the file's text, lowercase hex: names this exact rule set in
+    /// the records it labels.
+    pub sha256: String,
 }
 
 impl Rules {
@@ -293,7 +296,7 @@ impl Rules {
     pub fn from_toml(text: &str) -> Result<Rules, RulesError> {
         let file: RulesFile = toml::from_str(text).map_err(|e| RulesError::Syntax(e.to_string()))?;
         validate(&file)?;
-        Ok(Rules { file })
+        Ok(Rules { file, sha256: crate::fetch::sha256_hex(text.as_bytes()) })
     }
 
     /// Reads, parses and validates a rules file.

@@ -61,6 +61,14 @@ pub enum ExtractError {
         /// The configured limit.
         limit: u64,
     },
+    /// An HTML page is larger than [`Limits::max_html_bytes`].
+    #[error("the HTML page is {size} bytes, over the HTML limit of {limit} bytes")]
+    HtmlTooLarge {
+        /// Page size in bytes.
+        size: u64,
+        /// The configured limit.
+        limit: u64,
+    },
     /// Declared a PDF (by name or content type) but the bytes are something else,
     /// typically an HTML error page behind a dead link.
     #[error("declared a PDF but is not one: it starts with {start:?} (likely an error page or a dead link)")]
@@ -148,6 +156,9 @@ pub fn extract(input: &Input, limits: &Limits) -> Result<Document, ExtractError>
         Format::Html if declares_pdf(input) => {
             return Err(ExtractError::NotAPdf { start: printable_start(input.bytes) });
         }
+        Format::Html if size > limits.max_html_bytes => {
+            return Err(ExtractError::HtmlTooLarge { size, limit: limits.max_html_bytes });
+        }
         Format::Html => html::extract(input.bytes, input.content_type, limits),
         Format::Text => {
             if looks_binary(input.bytes) {
@@ -208,6 +219,17 @@ mod tests {
         assert!(matches!(extract(&input(b"", None, None), &Limits::default()), Err(ExtractError::Empty)));
         let limits = Limits { max_document_bytes: 4, ..Limits::default() };
         assert!(matches!(extract(&input(b"hello", None, None), &limits), Err(ExtractError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn html_over_its_own_limit_is_refused_but_text_of_that_size_is_read() {
+        let page = format!("<html><body><p>{}</p></body></html>", "word ".repeat(40));
+        let limits = Limits { max_html_bytes: 100, ..Limits::default() };
+        let err = extract(&input(page.as_bytes(), Some("text/html"), None), &limits).unwrap_err();
+        assert!(matches!(err, ExtractError::HtmlTooLarge { limit: 100, .. }), "{err}");
+        assert!(err.to_string().contains("over the HTML limit of 100 bytes"), "{err}");
+        let text = "word ".repeat(40);
+        assert!(extract(&input(text.as_bytes(), None, Some("a.txt")), &limits).is_ok());
     }
 
     #[test]

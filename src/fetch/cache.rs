@@ -44,6 +44,9 @@ pub struct Cache {
     dir: PathBuf,
 }
 
+/// How temporary files' names start.
+const TEMPORARY_PREFIX: &str = ".tmp-";
+
 /// Distinguishes temporary files written concurrently by one process.
 static TEMPORARY_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -92,6 +95,25 @@ impl Cache {
         Ok(bytes)
     }
 
+    /// Removes temporary files older than `age` from the cache's folders: what a
+    /// run killed mid-write leaves behind. Younger ones may belong to a run
+    /// sharing the cache right now. Returns how many were removed.
+    pub fn remove_leftovers(&self, age: std::time::Duration) -> usize {
+        let mut removed = 0;
+        for folder in ["meta", "body"] {
+            let Ok(entries) = fs::read_dir(self.dir.join(folder)) else { continue };
+            for entry in entries.flatten() {
+                let is_temporary = entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX);
+                let old =
+                    entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|e| e >= age));
+                if is_temporary && old && fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
+    }
+
     /// Stores `bytes` and `entry` (whose `sha256` must be the bytes' hash).
     pub fn store(&self, entry: &CacheEntry, bytes: &[u8]) -> Result<(), FetchError> {
         let body = self.body_path(&entry.sha256).ok_or_else(|| FetchError::Cache {
@@ -114,7 +136,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), FetchError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(error)?;
     let unique = TEMPORARY_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let temporary = dir.join(format!(".tmp-{}-{unique}", std::process::id()));
+    let temporary = dir.join(format!("{TEMPORARY_PREFIX}{}-{unique}", std::process::id()));
     let result = fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, path));
     if result.is_err() {
         let _ = fs::remove_file(&temporary);
@@ -164,6 +186,20 @@ mod tests {
         cache.store(&stored, b"plan").unwrap();
         fs::write(dir.path().join("body").join(&stored.sha256), b"evil").unwrap();
         assert!(cache.body(&stored).is_err());
+    }
+
+    #[test]
+    fn old_temporaries_are_removed_young_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        cache.store(&entry("https://a.test/p.pdf", b"plan"), b"plan").unwrap();
+        let leftover = dir.path().join("body").join(".tmp-1-0");
+        fs::write(&leftover, b"half").unwrap();
+        assert_eq!(cache.remove_leftovers(std::time::Duration::from_secs(3600)), 0);
+        assert!(leftover.exists());
+        assert_eq!(cache.remove_leftovers(std::time::Duration::ZERO), 1);
+        assert!(!leftover.exists());
+        assert!(cache.lookup("https://a.test/p.pdf").is_some());
     }
 
     fn walk(dir: &Path) -> Vec<PathBuf> {

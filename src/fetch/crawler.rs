@@ -100,13 +100,21 @@ pub struct Crawler {
     requests: AtomicU64,
 }
 
+/// Age past which a temporary file in the cache is taken for a killed run's.
+const LEFTOVER_AGE: Duration = Duration::from_secs(3600);
+
 impl Crawler {
     /// A crawler with `options`.
+    ///
+    /// Clears what runs killed mid-write left in the cache folder (temporary files
+    /// over an hour old; younger ones may be another running job's).
     pub fn new(options: CrawlOptions) -> Result<Crawler, FetchError> {
+        let cache = Cache::new(options.cache_dir.clone());
+        cache.remove_leftovers(LEFTOVER_AGE);
         Ok(Crawler {
             client: HttpClient::new(options.client.clone())?,
             hosts: Hosts::new(options.min_delay),
-            cache: Cache::new(options.cache_dir.clone()),
+            cache,
             rules: DiscoveryRules::embedded(),
             requests: AtomicU64::new(0),
             options,

@@ -396,14 +396,10 @@ pub fn load(dir: &Path) -> Result<Corpus, ReportError> {
     Ok(Corpus { records, run })
 }
 
-/// A rules version stated in a record: top-level `rules_version`, or inside its
-/// `summary`.
+/// The rules a record was labelled with: the first 12 hex digits of their hash.
 fn rules_version_in(record: &serde_json::Value) -> Option<String> {
-    record
-        .get("rules_version")
-        .or_else(|| record.get("summary").and_then(|summary| summary.get("rules_version")))
-        .and_then(|version| version.as_str())
-        .map(str::to_string)
+    let hash = record["generator"]["rules_sha256"].as_str()?;
+    Some(hash.get(..12).unwrap_or(hash).to_string())
 }
 
 /// A barrier category with how many councils and units raise it.
@@ -690,7 +686,8 @@ mod tests {
     #[test]
     fn load_skips_other_json_and_rejects_duplicate_councils() {
         let dir = tempfile::tempdir().unwrap();
-        let record = r#"{"council":{"id":"x","name":"X"},"paragraphs":[],"summary":{"rules_version":"7"}}"#;
+        let record =
+            r#"{"council":{"id":"x","name":"X"},"paragraphs":[],"generator":{"rules_sha256":"0123456789abcdef"}}"#;
         std::fs::write(dir.path().join("x.json"), record).unwrap();
         std::fs::write(dir.path().join("notes.json"), r#"{"hello":1}"#).unwrap();
         std::fs::write(dir.path().join("run.json"), r#"{"started_at":"2024-07-19T10:00:00Z"}"#).unwrap();
@@ -698,7 +695,7 @@ mod tests {
         let corpus = load(dir.path()).unwrap();
         assert_eq!(corpus.records.len(), 1);
         assert_eq!(corpus.run.run_date, "2024-07-19T10:00:00Z");
-        assert_eq!(corpus.run.rules_version, "7");
+        assert_eq!(corpus.run.rules_version, "0123456789ab", "the rules hash, shortened");
 
         std::fs::write(dir.path().join("y.json"), record).unwrap();
         let error = load(dir.path()).unwrap_err();

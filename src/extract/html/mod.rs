@@ -34,14 +34,11 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
     let hides = |name: &str, tag: &str| {
         rules.is_skipped_element(name) || tag.contains("hidden") || tag.replace(' ', "").contains("display:none")
     };
-    let (page, flattened) = nesting::bound_nesting(&decoded.text, limits.max_nesting_depth, &hides);
+    let (page, flattened) = nesting::bound_nesting(&decoded.text, limits.max_html_depth, &hides);
     if flattened {
         warnings.push(Warning::new(
             WarningCode::LimitReached,
-            format!(
-                "elements nested deeper than {} levels were flattened (their text is kept)",
-                limits.max_nesting_depth
-            ),
+            format!("elements nested deeper than {} levels were flattened (their text is kept)", limits.max_html_depth),
         ));
     }
     let html = Html::parse_document(&page);
@@ -397,7 +394,7 @@ mod tests {
             "[a-z .:1]{0,12}",
         ], 0..60)) {
             let page = parts.concat();
-            let limits = Limits { max_nesting_depth: 8, ..Limits::default() };
+            let limits = Limits { max_html_depth: 8, ..Limits::default() };
             let doc = extract(page.as_bytes(), None, &limits);
             for block in &doc.blocks {
                 proptest::prop_assert!(!block.text.contains("SCRIPTTEXT") && !block.text.contains("HIDDENTEXT"), "{:?}", block.text);

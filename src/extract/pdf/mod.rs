@@ -141,7 +141,7 @@ fn interpret(
     }
     let objects = Objects::new(doc, limits.max_inflated_bytes_per_stream, limits.max_inflated_bytes_per_document);
     let deadline = started + limits.time_per_document;
-    let max_depth = limits.max_nesting_depth.clamp(1, MAX_FORM_DEPTH);
+    let max_depth = limits.max_object_depth.clamp(1, MAX_FORM_DEPTH);
     let mut fonts = FontCache::new();
     let mut pages = Vec::with_capacity(page_ids.len().min(limits.max_pages as usize));
     let mut tally = Tally::default();
