@@ -456,7 +456,7 @@ fn is_stale(record: &serde_json::Value) -> bool {
 
 /// Each part's final URL and SHA-256, in order.
 fn part_hashes(plan: &FetchedPlan) -> Vec<(String, String)> {
-    plan.parts.iter().map(|part| (part.final_url.clone(), part.sha256())).collect()
+    plan.parts.iter().map(|part| (part.final_url.clone(), part.sha256.clone())).collect()
 }
 
 /// The parts an earlier record was built from, as [`part_hashes`] gives them.
@@ -581,14 +581,14 @@ fn source_of(parts: &[Fetched], chain: Vec<String>) -> Source {
         url: fetched.url.clone(),
         final_url: fetched.final_url.clone(),
         content_type: extract::detect_format(&input).mime_type().to_string(),
-        sha256: fetched.sha256(),
+        sha256: fetched.sha256.clone(),
         bytes: fetched.bytes.len() as u64,
         fetched_at: fetched.fetched_at.clone(),
         parts: parts
             .iter()
             .map(|part| SourcePart {
                 final_url: part.final_url.clone(),
-                sha256: part.sha256(),
+                sha256: part.sha256.clone(),
                 bytes: part.bytes.len() as u64,
             })
             .collect(),

@@ -132,6 +132,40 @@ fn a_failed_council_keeps_its_previous_record() {
 }
 
 #[test]
+fn a_limit_costs_one_council_a_warning_or_an_error_never_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let documents = crate_root().join("corpus/documents");
+    let seeds = format!(
+        "id,name,url\nashfield,Ashfield,{}\npeterborough,Peterborough,{}\nbromsgrove,Bromsgrove,{}\n",
+        documents.join("ashfield.pdf").display(),
+        documents.join("peterborough.html").display(),
+        documents.join("bromsgrove.pdf").display(),
+    );
+    fs::write(dir.path().join("seeds.csv"), seeds).unwrap();
+    let limits = ["--max-pages", "2", "--max-html-size", "4KiB"];
+    let mut args = vec!["run", "--seeds", "seeds.csv", "--out", "out"];
+    args.extend(limits);
+    let output = plansift(&args, dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "one council fails: {stderr}");
+    assert!(stderr.contains("peterborough:") && stderr.contains("over the HTML limit of 4096 bytes"), "{stderr}");
+
+    let run = read_json(&dir.path().join("out/run.json"));
+    let statuses: Vec<&str> =
+        run["councils"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["fetched", "failed", "fetched"]);
+    for id in ["ashfield", "bromsgrove"] {
+        let record = read_json(&dir.path().join(format!("out/{id}.json")));
+        let warning = record["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "limit_reached");
+        let message = warning.unwrap_or_else(|| panic!("{id}: no limit warning")).get("message").unwrap();
+        assert!(message.as_str().unwrap().starts_with("only the first 2 of"), "{id}: {message}");
+        assert!(record["paragraphs"].as_array().unwrap().iter().all(|p| p["page"].as_u64() <= Some(2)));
+        assert!(schema_errors(&record).is_empty());
+    }
+    assert!(!dir.path().join("out/peterborough.json").exists());
+}
+
+#[test]
 fn unusable_seed_lists_are_fatal_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let output = plansift(&["run", "--seeds", "absent.csv", "--out", "out"], dir.path());

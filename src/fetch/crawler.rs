@@ -376,6 +376,7 @@ impl Crawler {
                     url: url.to_string(),
                     final_url: entry.final_url,
                     content_type: entry.content_type,
+                    sha256: entry.sha256,
                     bytes: response.body,
                     fetched_at: entry.fetched_at,
                     not_modified,
@@ -386,11 +387,13 @@ impl Crawler {
     }
 
     fn cached_page(&self, url: &Url, entry: CacheEntry) -> Result<Fetched, FetchError> {
+        // The cache checked the bytes against this hash.
         let bytes = self.cache.body(&entry)?;
         Ok(Fetched {
             url: url.to_string(),
             final_url: entry.final_url,
             content_type: entry.content_type,
+            sha256: entry.sha256,
             bytes,
             fetched_at: entry.fetched_at,
             not_modified: true,

@@ -35,18 +35,13 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// The raw body.
     pub bytes: Vec<u8>,
+    /// SHA-256 of `bytes`, lowercase hex, computed once where the bytes arrive.
+    pub sha256: String,
     /// When the bytes were got, RFC 3339 UTC.
     pub fetched_at: String,
     /// True when the bytes are known to be the same as the last run's (a 304
     /// answer, or an unchanged hash).
     pub not_modified: bool,
-}
-
-impl Fetched {
-    /// SHA-256 of the body, lowercase hex.
-    pub fn sha256(&self) -> String {
-        sha256_hex(&self.bytes)
-    }
 }
 
 /// SHA-256 of `bytes`, lowercase hex.
@@ -202,6 +197,7 @@ pub fn fetch(location: &Location, max_bytes: u64, timeout: Duration) -> Result<F
                 final_url: url.clone(),
                 url,
                 content_type: None,
+                sha256: sha256_hex(&bytes),
                 bytes,
                 fetched_at: now_rfc3339(),
                 not_modified: false,
@@ -226,6 +222,7 @@ fn fetch_http(url: &url::Url, max_bytes: u64, timeout: Duration) -> Result<Fetch
         url: url.to_string(),
         final_url: response.final_url.to_string(),
         content_type: response.content_type,
+        sha256: sha256_hex(&response.body),
         bytes: response.body,
         fetched_at: now_rfc3339(),
         not_modified: false,
