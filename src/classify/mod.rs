@@ -219,8 +219,13 @@ impl Classifier {
             if excluded {
                 continue;
             }
+            // Hits come by rule, then start: a phrase inside or across a longer
+            // match of the same rule widens that span rather than repeating it.
             match by_rule.last_mut() {
-                Some((rule, spans)) if *rule == hit.rule => spans.push([hit.start, hit.end]),
+                Some((rule, spans)) if *rule == hit.rule => match spans.last_mut() {
+                    Some(last) if hit.start < last[1] => last[1] = last[1].max(hit.end),
+                    _ => spans.push([hit.start, hit.end]),
+                },
                 _ => by_rule.push((hit.rule, vec![[hit.start, hit.end]])),
             }
         }

@@ -128,3 +128,17 @@ fn a_lead_in_taken_for_a_heading_does_not_end_the_section() {
     assert_eq!(labels[1].themes, ["monitoring"], "{:?}", labels[1]);
     assert_eq!(labels[1].evidence[0].heading.as_deref(), Some("Monitoring and oversight"));
 }
+
+#[test]
+fn a_rule_matching_inside_its_own_longer_match_gives_one_span() {
+    let text = "Notwithstanding the uncertainty brought about by the delay of Local Government Funding Reform, \
+                the estimated cumulative funding gap rises.";
+    let labels = one(text, &[]);
+    let chars: Vec<char> = text.chars().collect();
+    let reform = labels.evidence.iter().find(|e| e.rule == "fc.short-term").expect("funding certainty evidence");
+    let quoted: Vec<String> = reform.spans.iter().map(|s| chars[s[0]..s[1]].iter().collect()).collect();
+    assert_eq!(quoted, ["Local Government Funding Reform"]);
+    for evidence in &labels.evidence {
+        assert!(evidence.spans.windows(2).all(|w| w[0][1] <= w[1][0]), "overlapping spans: {evidence:?}");
+    }
+}
