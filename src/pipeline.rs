@@ -401,7 +401,8 @@ fn process_and_write(
         // of what changed: rebuilding it counts as a first fetch.
         let changed =
             previous.as_ref().map(recorded_hashes).is_some_and(|recorded| !recorded.is_empty() && recorded != hashes);
-        let record = build_record(seed, plan, &options.limits, &options.classifier, &mut timings)?;
+        let url = plan.parts.first().map(|part| part.final_url.clone()).unwrap_or_default();
+        let record = isolated(&url, || build_record(seed, plan, &options.limits, &options.classifier, &mut timings))?;
         atomic::write(&path, record.to_json_pretty().as_bytes())
             .map_err(|source| CouncilError::Write { path: path.clone(), source })?;
         let status = if changed { Status::Changed } else { Status::Fetched };
@@ -626,10 +627,31 @@ pub fn extract_with_deadline(fetched: Fetched, limits: &Limits) -> Result<(Fetch
     }
 }
 
+/// Runs one council's build step so that a panic (a bug) costs that council
+/// this run's record, as [`CouncilError::Panic`], instead of ending the run.
+fn isolated<T>(url: &str, build: impl FnOnce() -> Result<T, CouncilError>) -> Result<T, CouncilError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(build))
+        .unwrap_or_else(|panic| Err(CouncilError::Panic { url: url.to_string(), message: panic_message(&panic) }))
+}
+
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_building_one_record_becomes_that_councils_error() {
+        let result: Result<(), CouncilError> = isolated("https://a.test/plan.pdf", || panic!("index out of bounds"));
+        let error = result.unwrap_err();
+        assert!(matches!(error, CouncilError::Panic { .. }));
+        assert_eq!(error.to_string(), "internal error while processing https://a.test/plan.pdf: index out of bounds");
+        assert_eq!(isolated("u", || Ok(7)).unwrap(), 7);
+    }
 }

@@ -284,12 +284,13 @@ impl Classifier {
             .collect()
     }
 
-    /// Where each unit stands (section, pseudo-heading, lead-in): one cheap
-    /// sequential pass, as it depends on the units before.
+    /// Where each unit stands (section, pseudo-heading, lead-in): a sequential
+    /// pass, as it depends on the units before.
     fn contexts(&self, units: &[UnitRef<'_>]) -> Vec<Context> {
         let settings = &self.rules.file.settings;
         let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
-        let candidates: Vec<bool> = units.iter().map(|unit| tracker.is_candidate(unit)).collect();
+        // The costly half (matching heading rules) needs no order: done in parallel.
+        let candidates: Vec<bool> = units.par_iter().map(|unit| tracker.is_candidate(unit)).collect();
         let mut lead_in: Option<usize> = None;
         let mut contexts = Vec::with_capacity(units.len());
         for (i, unit) in units.iter().enumerate() {
