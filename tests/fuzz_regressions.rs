@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 /// How long one input may take. The fuzzer's `-timeout` is 10 s for an optimised
 /// build; this is an unoptimised test build, several times slower.
-const TIME_BOUND: Duration = Duration::from_secs(60);
+const TIME_BOUND: Duration = Duration::from_secs(30);
 
 /// Worker threads are named with this prefix so the panic hook knows their panics
 /// from those of the test harness.
