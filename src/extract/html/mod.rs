@@ -34,14 +34,20 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
     let hides = |name: &str, tag: &str| {
         rules.is_skipped_element(name) || tag.contains("hidden") || tag.replace(' ', "").contains("display:none")
     };
-    let (page, flattened) = nesting::bound_nesting(&decoded.text, limits.max_html_depth, &hides);
-    if flattened {
+    let bounded = nesting::bound_nesting(&decoded.text, limits.max_html_depth, &hides);
+    if bounded.attributes_cut {
+        warnings.push(Warning::new(
+            WarningCode::LimitReached,
+            format!("attributes past {} in one tag were removed", nesting::MAX_ATTRIBUTES),
+        ));
+    }
+    if bounded.flattened {
         warnings.push(Warning::new(
             WarningCode::LimitReached,
             format!("elements nested deeper than {} levels were flattened (their text is kept)", limits.max_html_depth),
         ));
     }
-    let html = Html::parse_document(&page);
+    let html = Html::parse_document(&bounded.page);
     let analysis = analysis::analyse(&html, rules);
     let root = root::choose_root(&html, &analysis, rules);
     let blocks = walker::walk(root, &analysis, rules);
@@ -301,6 +307,17 @@ mod tests {
         let doc = extract_str(&page);
         assert_eq!(texts(&doc), ["Deep text survives."]);
         assert!(doc.warnings.iter().any(|w| w.code == WarningCode::LimitReached), "{:?}", doc.warnings);
+    }
+
+    #[test]
+    fn a_tag_with_too_many_attributes_keeps_its_text() {
+        let attributes: Vec<String> = (0..200_000).map(|i| format!("a{i}")).collect();
+        let started = std::time::Instant::now();
+        let doc = extract_str(&format!("<body><main><p {}>{PLAN}</p></main></body>", attributes.join(" ")));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+        assert!(all_text(&doc).contains("We will reduce waste"), "{doc:?}");
+        let warning = doc.warnings.iter().find(|w| w.code == WarningCode::LimitReached).expect("a warning");
+        assert!(warning.message.contains("attributes"), "{}", warning.message);
     }
 
     #[test]

@@ -66,11 +66,31 @@ pub fn page_glyphs(bytes: &[u8], limits: &Limits) -> Result<(Vec<PageGlyphs>, Ve
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
     guarded(|| {
         let started = Instant::now();
+        let deadline = started.checked_add(limits.time_per_document);
         let doc = load(bytes, limits)?;
         let mut warnings = Vec::new();
         let pages = interpret(&doc, limits, started, &mut warnings)?;
         let mut document = Document { pages: Some(page_count(&doc)), ..Document::default() };
-        document.blocks = layout::layout(&pages).blocks;
+        let layout = layout::layout_until(&pages, layout::rules::Compiled::embedded(), deadline);
+        if !layout.late_pages.is_empty() {
+            warnings.push(Warning {
+                pages: layout.late_pages,
+                ..Warning::new(WarningCode::LimitReached, "time limit reached: these pages were not laid out")
+            });
+        }
+        if !layout.cut_pages.is_empty() {
+            warnings.push(Warning {
+                pages: layout.cut_pages,
+                ..Warning::new(
+                    WarningCode::LimitReached,
+                    format!(
+                        "pages with more than {0} separate runs of text were cut after the first {0}",
+                        layout::lines::MAX_FRAGMENTS_PER_PAGE
+                    ),
+                )
+            });
+        }
+        document.blocks = layout.blocks;
         document.title = info_title(&doc).or_else(|| first_heading(&document.blocks));
         document.warnings = warnings;
         Ok(document)

@@ -63,6 +63,22 @@ impl Line {
     }
 }
 
+/// Line fragments laid out per page at most. Superscript and list-marker merging,
+/// underlines and the later per-page passes compare fragments with each other or
+/// with the page's drawn rules: a real page has a few hundred fragments, but a
+/// hostile one can draw each of hundreds of thousands of glyphs on its own line,
+/// and those passes would run for hours.
+pub const MAX_FRAGMENTS_PER_PAGE: usize = 3_000;
+
+/// The line fragments of one page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageLines {
+    /// The fragments, top to bottom and left to right.
+    pub lines: Vec<Line>,
+    /// Fragments left out, from the bottom of the page, past [`MAX_FRAGMENTS_PER_PAGE`].
+    pub dropped: usize,
+}
+
 /// A glyph reduced to what line building needs.
 #[derive(Debug, Clone)]
 struct Mark {
@@ -93,8 +109,9 @@ impl Fragment {
     }
 }
 
-/// Builds the line fragments of one page, top to bottom and left to right.
-pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> Vec<Line> {
+/// Builds the line fragments of one page, top to bottom and left to right, at most
+/// [`MAX_FRAGMENTS_PER_PAGE`] of them.
+pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> PageLines {
     let w = &rules.rules.words;
     let mut marks: Vec<Mark> = page
         .glyphs
@@ -113,7 +130,7 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> Vec<Line> {
         })
         .collect();
     if marks.is_empty() {
-        return Vec::new();
+        return PageLines::default();
     }
     // Sort by baseline (top first), then left to right; group baselines.
     marks.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
@@ -171,6 +188,9 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> Vec<Line> {
             fragments.push(make_fragment(run));
         }
     }
+    // Fragments come baseline by baseline from the top: the cut keeps the top of the page.
+    let dropped = fragments.len().saturating_sub(MAX_FRAGMENTS_PER_PAGE);
+    fragments.truncate(MAX_FRAGMENTS_PER_PAGE);
     merge_scripts(&mut fragments, rules);
     let mut lines: Vec<Line> = fragments.into_iter().filter_map(|f| to_line(page.number, f, rules)).collect();
     merge_markers(&mut lines, rules);
@@ -178,7 +198,7 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> Vec<Line> {
         line.underlines = underlines(line, &page.rules);
     }
     lines.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
-    lines
+    PageLines { lines, dropped }
 }
 
 /// The horizontal rules just under a line's baseline, clipped to the line, merged
@@ -433,7 +453,17 @@ pub(crate) mod tests {
     }
 
     fn texts(page: &PageGlyphs) -> Vec<String> {
-        page_lines(page, Compiled::embedded()).iter().map(Line::text).collect()
+        page_lines(page, Compiled::embedded()).lines.iter().map(Line::text).collect()
+    }
+
+    #[test]
+    fn fragments_past_the_page_limit_are_cut_from_the_bottom() {
+        let count = MAX_FRAGMENTS_PER_PAGE + 10;
+        let glyphs: Vec<Glyph> =
+            (0..count).flat_map(|i| glyph_run("A", 72.0, 100_000.0 - 12.0 * i as f32, 10.0, 0)).collect();
+        let out = page_lines(&page_of(glyphs), Compiled::embedded());
+        assert_eq!((out.lines.len(), out.dropped), (MAX_FRAGMENTS_PER_PAGE, 10));
+        assert_eq!(out.lines[0].y, 100_000.0);
     }
 
     #[test]

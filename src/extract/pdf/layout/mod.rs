@@ -21,6 +21,8 @@ pub mod quality;
 pub mod rules;
 pub mod tables;
 
+use std::time::Instant;
+
 use crate::document::Block;
 use crate::extract::pdf::glyphs::PageGlyphs;
 pub use furniture::{FurnitureLine, FurnitureReason};
@@ -33,6 +35,10 @@ pub struct Layout {
     pub blocks: Vec<Block>,
     /// Lines left out as page furniture or navigation, for inspection.
     pub furniture: Vec<FurnitureLine>,
+    /// Pages cut short at [`lines::MAX_FRAGMENTS_PER_PAGE`] line fragments.
+    pub cut_pages: Vec<u32>,
+    /// Pages left out, wholly or partly, because the deadline passed.
+    pub late_pages: Vec<u32>,
 }
 
 /// Lays out a document's pages with the embedded rules.
@@ -42,21 +48,55 @@ pub fn layout(pages: &[PageGlyphs]) -> Layout {
 
 /// Lays out a document's pages with the given rules.
 pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
-    let mut page_lines: Vec<(Vec<lines::Line>, [f32; 4])> =
-        pages.iter().map(|page| (lines::page_lines(page, rules), page.bbox)).collect();
+    layout_until(pages, rules, None)
+}
+
+/// Lays out a document's pages with the given rules, leaving out the pages not yet
+/// laid out when `deadline` passes (listed in [`Layout::late_pages`]).
+///
+/// The clock is read between pages, in each per-page stage: one page costs at most
+/// what [`lines::MAX_FRAGMENTS_PER_PAGE`] fragments cost.
+pub fn layout_until(pages: &[PageGlyphs], rules: &Compiled, deadline: Option<Instant>) -> Layout {
+    let past_deadline = || deadline.is_some_and(|d| Instant::now() > d);
+    let mut late_pages = Vec::new();
+    let mut cut_pages = Vec::new();
+    let mut page_lines: Vec<(Vec<lines::Line>, [f32; 4])> = pages
+        .iter()
+        .map(|page| {
+            if past_deadline() {
+                late_pages.push(page.number);
+                return (Vec::new(), page.bbox);
+            }
+            let out = lines::page_lines(page, rules);
+            if out.dropped > 0 {
+                cut_pages.push(page.number);
+            }
+            (out.lines, page.bbox)
+        })
+        .collect();
     let mut removed = furniture::remove(&mut page_lines, rules);
     // Ruled tables come out before the navigation-row filter, whose rows of short
     // fragments they would otherwise resemble.
-    let tables: Vec<Vec<tables::Row>> =
-        page_lines.iter_mut().zip(pages).map(|((lines, _), page)| tables::extract(lines, &page.rules)).collect();
+    let mut tables: Vec<Vec<tables::Row>> = Vec::with_capacity(pages.len());
     for ((lines, _), page) in page_lines.iter_mut().zip(pages) {
+        if past_deadline() && !lines.is_empty() {
+            late_pages.push(page.number);
+            lines.clear();
+        }
+        tables.push(tables::extract(lines, &page.rules));
         removed.extend(boilerplate::remove_navigation_rows(lines, &page.rules, &rules.rules.navigation));
     }
     let body_size = body_size(&page_lines);
     let mut segments = Vec::new();
     for (((lines, _), page), rows) in page_lines.into_iter().zip(pages).zip(tables) {
+        if past_deadline() && !(lines.is_empty() && rows.is_empty()) {
+            late_pages.push(page.number);
+            continue;
+        }
         segments.extend(columns::reading_order(lines, rows, &page.rules, body_size, rules));
     }
+    late_pages.sort_unstable();
+    late_pages.dedup();
     let metrics = blocks::Metrics::measure(&segments);
     let (drafts, links): (Vec<_>, Vec<_>) = blocks::drafts(&segments, &metrics, rules)
         .into_iter()
@@ -65,7 +105,7 @@ pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
         d.lines.iter().map(|l| FurnitureLine { page: l.page, text: l.text(), reason: FurnitureReason::Navigation })
     }));
     let drafts = blocks::join_continuations(drafts, &metrics, rules);
-    Layout { blocks: blocks::finish(&drafts, &metrics, rules), furniture: removed }
+    Layout { blocks: blocks::finish(&drafts, &metrics, rules), furniture: removed, cut_pages, late_pages }
 }
 
 /// The most common font size over all lines, weighted by characters.
@@ -89,6 +129,17 @@ mod tests {
     /// Sets `lines` as a left-aligned column at `x`, 12 pt apart from `y` down.
     fn column(lines: &[&str], x: f32, y: f32, font: u16) -> Vec<crate::extract::pdf::glyphs::Glyph> {
         lines.iter().enumerate().flat_map(|(i, t)| glyph_run(t, x, y - 12.0 * i as f32, 10.0, font)).collect()
+    }
+
+    #[test]
+    fn pages_past_the_deadline_are_left_out_and_listed() {
+        let pages = [page_of(column(&["A paragraph of running text on the first page."], 72.0, 700.0, 0))];
+        let past = Instant::now().checked_sub(std::time::Duration::from_secs(1));
+        let late = layout_until(&pages, Compiled::embedded(), past);
+        assert!(late.blocks.is_empty() && late.late_pages == [1], "{late:?}");
+        let on_time = layout_until(&pages, Compiled::embedded(), None);
+        assert_eq!(on_time.blocks.len(), 1);
+        assert!(on_time.late_pages.is_empty());
     }
 
     #[test]
