@@ -190,8 +190,13 @@ pub fn fetch(location: &Location, max_bytes: u64, timeout: Duration) -> Result<F
             if metadata.len() > max_bytes {
                 return Err(FetchError::TooLarge { url: path.display().to_string(), limit: max_bytes });
             }
-            let bytes =
-                std::fs::read(path).map_err(|source| FetchError::File { path: path.display().to_string(), source })?;
+            let file_error = |source| FetchError::File { path: path.display().to_string(), source };
+            let mut bytes = std::fs::read(path).map_err(file_error)?;
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) && bytes.starts_with(&[0x1f, 0x8b]) {
+                bytes = gunzip(&bytes, max_bytes)
+                    .map_err(file_error)?
+                    .ok_or_else(|| FetchError::TooLarge { url: path.display().to_string(), limit: max_bytes })?;
+            }
             let url = location.to_url_string();
             Ok(Fetched {
                 final_url: url.clone(),
@@ -205,6 +210,15 @@ pub fn fetch(location: &Location, max_bytes: u64, timeout: Duration) -> Result<F
         }
         Location::Http(url) => fetch_http(url, max_bytes, timeout),
     }
+}
+
+/// The content of a gzip file (web archives keep pages as `.html.gz`), or `None`
+/// when it inflates past `max_bytes`.
+fn gunzip(bytes: &[u8], max_bytes: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut inflated = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes).take(max_bytes.saturating_add(1)).read_to_end(&mut inflated)?;
+    Ok((inflated.len() as u64 <= max_bytes).then_some(inflated))
 }
 
 fn fetch_http(url: &url::Url, max_bytes: u64, timeout: Duration) -> Result<Fetched, FetchError> {
@@ -227,4 +241,36 @@ fn fetch_http(url: &url::Url, max_bytes: u64, timeout: Duration) -> Result<Fetch
         fetched_at: now_rfc3339(),
         not_modified: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn local_gzip_files_are_read_inflated_within_the_size_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("plan.html.gz");
+        std::fs::write(&page, gzip(b"<html><body><p>Our plan</p></body></html>")).unwrap();
+        let fetched = fetch(&Location::File(page.clone()), 1024, Duration::from_secs(5)).unwrap();
+        assert_eq!(fetched.bytes, b"<html><body><p>Our plan</p></body></html>");
+        assert_eq!(fetched.sha256, sha256_hex(&fetched.bytes));
+
+        let bomb = dir.path().join("bomb.html.gz");
+        std::fs::write(&bomb, gzip(&vec![b' '; 10_000])).unwrap();
+        let error = fetch(&Location::File(bomb), 1024, Duration::from_secs(5)).unwrap_err();
+        assert!(matches!(error, FetchError::TooLarge { limit: 1024, .. }), "{error}");
+
+        let plain = dir.path().join("notes.gz");
+        std::fs::write(&plain, b"not gzip at all").unwrap();
+        assert_eq!(fetch(&Location::File(plain), 1024, Duration::from_secs(5)).unwrap().bytes, b"not gzip at all");
+    }
 }
