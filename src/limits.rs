@@ -26,6 +26,15 @@ pub struct Limits {
     /// Blocks (paragraphs, headings, list items, table rows) kept from one
     /// document; later blocks are dropped with a warning.
     pub max_blocks: usize,
+    /// Line fragments (runs of text on one line) laid out per PDF page; the rest
+    /// of the page is cut, with a warning. Several layout passes compare a page's
+    /// fragments with each other: a real page has a few hundred, a hostile one can
+    /// put each of 100,000 glyphs on its own line.
+    pub max_fragments_per_page: usize,
+    /// Attributes kept in one HTML tag; the rest are removed, with a warning.
+    /// The HTML parser compares each attribute with every earlier one of its tag;
+    /// real pages use a few dozen at most.
+    pub max_attributes_per_tag: usize,
     /// Deepest HTML element nesting kept; deeper elements are flattened into
     /// their ancestor (their text is kept), with a warning.
     pub max_html_depth: usize,
@@ -47,6 +56,8 @@ impl Default for Limits {
             max_object_depth: 32,
             max_pages: 2_000,
             max_blocks: 100_000,
+            max_fragments_per_page: 3_000,
+            max_attributes_per_tag: 256,
             max_html_depth: 256,
             max_html_bytes: 16 * 1024 * 1024,
             time_per_document: Duration::from_secs(60),

@@ -231,6 +231,12 @@ struct LimitArgs {
     /// Deepest nesting of PDF Form XObjects followed (at most 32).
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = parse_count)]
     max_object_depth: usize,
+    /// Runs of text on one line laid out per PDF page; the rest of the page is cut.
+    #[arg(long, value_name = "N", default_value_t = 3_000, value_parser = parse_count)]
+    max_fragments_per_page: usize,
+    /// Attributes kept in one HTML tag; the rest are removed.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = parse_count)]
+    max_attributes_per_tag: usize,
     /// Deepest HTML element nesting kept; deeper elements are flattened.
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = parse_count)]
     max_html_depth: usize,
@@ -248,6 +254,8 @@ impl LimitArgs {
             max_blocks: self.max_blocks,
             max_object_depth: self.max_object_depth,
             max_html_depth: self.max_html_depth,
+            max_fragments_per_page: self.max_fragments_per_page,
+            max_attributes_per_tag: self.max_attributes_per_tag,
         }
     }
 }
@@ -545,6 +553,10 @@ mod tests {
             "7",
             "--max-html-depth",
             "8",
+            "--max-fragments-per-page",
+            "9",
+            "--max-attributes-per-tag",
+            "10",
         ])
         .unwrap();
         let Command::Run(args) = cli.command else { panic!("not run") };
@@ -558,6 +570,8 @@ mod tests {
             max_blocks: 6,
             max_object_depth: 7,
             max_html_depth: 8,
+            max_fragments_per_page: 9,
+            max_attributes_per_tag: 10,
         };
         assert_eq!(args.limits.limits(), expected);
         assert!(Cli::try_parse_from(["plansift", "run", "--max-pages", "0"]).is_err());

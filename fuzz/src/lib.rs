@@ -37,6 +37,8 @@ pub fn limits() -> Limits {
         max_pages: 200,
         max_blocks: 20_000,
         max_html_depth: 256,
+        max_fragments_per_page: 3_000,
+        max_attributes_per_tag: 256,
         max_html_bytes: 4 * 1024 * 1024,
         time_per_document: Duration::from_secs(2),
     }

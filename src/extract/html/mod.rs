@@ -34,11 +34,11 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
     let hides = |name: &str, tag: &str| {
         rules.is_skipped_element(name) || tag.contains("hidden") || tag.replace(' ', "").contains("display:none")
     };
-    let bounded = nesting::bound_nesting(&decoded.text, limits.max_html_depth, &hides);
+    let bounded = nesting::bound_nesting(&decoded.text, limits.max_html_depth, limits.max_attributes_per_tag, &hides);
     if bounded.attributes_cut {
         warnings.push(Warning::new(
             WarningCode::LimitReached,
-            format!("attributes past {} in one tag were removed", nesting::MAX_ATTRIBUTES),
+            format!("attributes past {} in one tag were removed", limits.max_attributes_per_tag),
         ));
     }
     if bounded.flattened {
@@ -417,6 +417,19 @@ mod tests {
                 proptest::prop_assert!(!block.text.contains("SCRIPTTEXT") && !block.text.contains("HIDDENTEXT"), "{:?}", block.text);
             }
         }
+    }
+
+    #[test]
+    fn attributes_past_the_configured_limit_go_with_a_warning_and_the_text_stays() {
+        let page = "<html><body><main><p data-a=1 data-b=2 data-c=3 data-d=4>Our productivity plan \
+                    sets out how the council will change.</p></main></body></html>";
+        let limits = Limits { max_attributes_per_tag: 2, ..Limits::default() };
+        let doc = extract(page.as_bytes(), None, &limits);
+        assert!(doc.blocks.iter().any(|b| b.text.starts_with("Our productivity plan")), "{:?}", doc.blocks);
+        let warning = doc.warnings.iter().find(|w| w.code == WarningCode::LimitReached).expect("a limit warning");
+        assert_eq!(warning.message, "attributes past 2 in one tag were removed");
+        let untouched = extract(page.as_bytes(), None, &Limits::default());
+        assert!(untouched.warnings.iter().all(|w| w.code != WarningCode::LimitReached));
     }
 
     #[test]

@@ -8,12 +8,10 @@
 //!
 //! html5ever's tokenizer also compares every new attribute name with each earlier
 //! one of its tag, so one tag with 200,000 attributes takes minutes too: attributes
-//! past [`MAX_ATTRIBUTES`] in a tag are removed.
+//! past the limit ([`Limits::max_attributes_per_tag`](crate::limits::Limits)) in a
+//! tag are removed.
 
 use std::borrow::Cow;
-
-/// Attributes kept in one tag; real pages use a few dozen at most.
-pub(crate) const MAX_ATTRIBUTES: usize = 256;
 
 /// Elements with no end tag.
 const VOID: &[&str] = &[
@@ -38,16 +36,21 @@ pub(crate) struct Bounded<'a> {
     pub page: Cow<'a, str>,
     /// Tags nested deeper than the limit were removed.
     pub flattened: bool,
-    /// Attributes past [`MAX_ATTRIBUTES`] in a tag were removed.
+    /// Attributes past the limit in a tag were removed.
     pub attributes_cut: bool,
 }
 
 /// The page with tags nested deeper than `max_depth` removed, and attributes past
-/// [`MAX_ATTRIBUTES`] in any one tag.
+/// `max_attributes` in any one tag.
 ///
 /// An element past the limit that `hides(name, lowercased tag)` says is hidden or
 /// furniture goes whole, content included: removing only its tags would show its text.
-pub(crate) fn bound_nesting<'a>(html: &'a str, max_depth: usize, hides: &dyn Fn(&str, &str) -> bool) -> Bounded<'a> {
+pub(crate) fn bound_nesting<'a>(
+    html: &'a str,
+    max_depth: usize,
+    max_attributes: usize,
+    hides: &dyn Fn(&str, &str) -> bool,
+) -> Bounded<'a> {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut flattened = false;
@@ -114,7 +117,7 @@ pub(crate) fn bound_nesting<'a>(html: &'a str, max_depth: usize, hides: &dyn Fn(
         i = tag_end;
         let whole_tag_goes = dropped.last().is_some_and(|&(_, end)| end > start) || removing.is_some();
         if !whole_tag_goes {
-            if let Some((cut, end)) = excess_attributes(bytes, name_end) {
+            if let Some((cut, end)) = excess_attributes(bytes, name_end, max_attributes) {
                 dropped.push((cut, end));
                 attributes_cut = true;
                 // The parser's tag may end after the scanner's: nothing in it is a tag.
@@ -158,11 +161,11 @@ enum TagState {
     SelfClosingStartTag,
 }
 
-/// For a tag whose name starts before `from`, with more than [`MAX_ATTRIBUTES`]
+/// For a tag whose name starts before `from`, with more than `max_attributes`
 /// attributes: the range from the first attribute too many up to the tag's `>` (or
 /// the end of the page). Follows html5ever's states exactly, so that what is left
 /// is never more than the limit as the parser counts.
-fn excess_attributes(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+fn excess_attributes(bytes: &[u8], from: usize, max_attributes: usize) -> Option<(usize, usize)> {
     use TagState::*;
     let space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
     let mut state = TagName;
@@ -210,7 +213,7 @@ fn excess_attributes(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
         };
         if new_attribute {
             count += 1;
-            if count == MAX_ATTRIBUTES + 1 {
+            if count == max_attributes + 1 {
                 cut = Some(i);
             }
         }
@@ -260,6 +263,8 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    const MAX_ATTRIBUTES: usize = 256;
+
     fn hides(name: &str, tag: &str) -> bool {
         name == "nav" || tag.contains("hidden")
     }
@@ -267,7 +272,7 @@ mod tests {
     #[test]
     fn shallow_pages_are_untouched() {
         let page = "<html><body><div><p>One<p>Two</div><script>if (a<b) {}</script></body></html>";
-        let out = bound_nesting(page, 3, &hides);
+        let out = bound_nesting(page, 3, MAX_ATTRIBUTES, &hides);
         assert!(!out.flattened && !out.attributes_cut);
         assert!(matches!(out.page, Cow::Borrowed(_)));
     }
@@ -275,7 +280,7 @@ mod tests {
     #[test]
     fn deep_tags_are_removed_but_text_kept() {
         let page = "<div><div><div><div>deep</div></div></div></div><p>after</p>";
-        let out = bound_nesting(page, 2, &hides);
+        let out = bound_nesting(page, 2, MAX_ATTRIBUTES, &hides);
         assert!(out.flattened && !out.attributes_cut);
         assert_eq!(out.page, "<div><div>deep</div></div><p>after</p>");
     }
@@ -283,7 +288,7 @@ mod tests {
     #[test]
     fn deep_scripts_and_styles_keep_their_tags() {
         let page = "<div><div><div><script>var x = '<div>';</script><style>p{}</style>text</div></div></div>";
-        let out = bound_nesting(page, 1, &hides);
+        let out = bound_nesting(page, 1, MAX_ATTRIBUTES, &hides);
         assert!(out.flattened);
         assert_eq!(out.page, "<div><script>var x = '<div>';</script><style>p{}</style>text</div>");
     }
@@ -291,7 +296,7 @@ mod tests {
     #[test]
     fn deep_hidden_elements_go_with_their_content() {
         let page = "<div><div><div hidden><b>secret</b><div>more</div></div><p>shown</p></div></div><p>after</p>";
-        let out = bound_nesting(page, 2, &hides);
+        let out = bound_nesting(page, 2, MAX_ATTRIBUTES, &hides);
         assert!(out.flattened);
         assert_eq!(out.page, "<div><div><p>shown</p></div></div><p>after</p>");
     }
@@ -299,7 +304,7 @@ mod tests {
     #[test]
     fn tags_inside_comments_and_scripts_do_not_count() {
         let page = "<!-- <div><div><div> --><script>'<div><div><div>'</script><div>x</div>";
-        assert!(!bound_nesting(page, 1, &hides).flattened);
+        assert!(!bound_nesting(page, 1, MAX_ATTRIBUTES, &hides).flattened);
     }
 
     fn tag_with(attributes: usize, separator: &str) -> String {
@@ -310,11 +315,11 @@ mod tests {
     #[test]
     fn attributes_past_the_limit_are_cut_up_to_the_tag_end() {
         let page = tag_with(MAX_ATTRIBUTES + 50, " ");
-        let out = bound_nesting(&page, 10, &hides);
+        let out = bound_nesting(&page, 10, MAX_ATTRIBUTES, &hides);
         assert!(out.attributes_cut && !out.flattened);
         assert_eq!(out.page, tag_with(MAX_ATTRIBUTES, " ").replacen("\">text", "\" >text", 1));
         let fine = tag_with(MAX_ATTRIBUTES, " ");
-        assert!(matches!(bound_nesting(&fine, 10, &hides).page, Cow::Borrowed(_)));
+        assert!(matches!(bound_nesting(&fine, 10, MAX_ATTRIBUTES, &hides).page, Cow::Borrowed(_)));
     }
 
     #[test]
@@ -325,9 +330,9 @@ mod tests {
             let names: Vec<String> = (0..=MAX_ATTRIBUTES).map(|i| format!("a{i}")).collect();
             format!("<p {}>text</p>", names.join("/"))
         }] {
-            assert!(bound_nesting(&page, 10, &hides).attributes_cut, "{page:.60}");
+            assert!(bound_nesting(&page, 10, MAX_ATTRIBUTES, &hides).attributes_cut, "{page:.60}");
         }
         let closing: Vec<String> = (0..=MAX_ATTRIBUTES).map(|i| format!("a{i}")).collect();
-        assert!(bound_nesting(&format!("<p>x</p {}>", closing.join(" ")), 10, &hides).attributes_cut);
+        assert!(bound_nesting(&format!("<p>x</p {}>", closing.join(" ")), 10, MAX_ATTRIBUTES, &hides).attributes_cut);
     }
 }

@@ -71,7 +71,8 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         let mut warnings = Vec::new();
         let pages = interpret(&doc, limits, started, &mut warnings)?;
         let mut document = Document { pages: Some(page_count(&doc)), ..Document::default() };
-        let layout = layout::layout_until(&pages, layout::rules::Compiled::embedded(), deadline);
+        let layout =
+            layout::layout_until(&pages, layout::rules::Compiled::embedded(), deadline, limits.max_fragments_per_page);
         if !layout.late_pages.is_empty() {
             warnings.push(Warning {
                 pages: layout.late_pages,
@@ -85,7 +86,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
                     WarningCode::LimitReached,
                     format!(
                         "pages with more than {0} separate runs of text were cut after the first {0}",
-                        layout::lines::MAX_FRAGMENTS_PER_PAGE
+                        limits.max_fragments_per_page
                     ),
                 )
             });

@@ -63,19 +63,12 @@ impl Line {
     }
 }
 
-/// Line fragments laid out per page at most. Superscript and list-marker merging,
-/// underlines and the later per-page passes compare fragments with each other or
-/// with the page's drawn rules: a real page has a few hundred fragments, but a
-/// hostile one can draw each of hundreds of thousands of glyphs on its own line,
-/// and those passes would run for hours.
-pub const MAX_FRAGMENTS_PER_PAGE: usize = 3_000;
-
 /// The line fragments of one page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageLines {
     /// The fragments, top to bottom and left to right.
     pub lines: Vec<Line>,
-    /// Fragments left out, from the bottom of the page, past [`MAX_FRAGMENTS_PER_PAGE`].
+    /// Fragments left out, from the bottom of the page, past the limit.
     pub dropped: usize,
 }
 
@@ -110,8 +103,11 @@ impl Fragment {
 }
 
 /// Builds the line fragments of one page, top to bottom and left to right, at most
-/// [`MAX_FRAGMENTS_PER_PAGE`] of them.
-pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> PageLines {
+/// `max_fragments` of them.
+///
+/// Only the first `max_fragments` line fragments (from the top) are kept: see
+/// [`Limits::max_fragments_per_page`](crate::limits::Limits).
+pub fn page_lines(page: &PageGlyphs, rules: &Compiled, max_fragments: usize) -> PageLines {
     let w = &rules.rules.words;
     let mut marks: Vec<Mark> = page
         .glyphs
@@ -189,8 +185,8 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled) -> PageLines {
         }
     }
     // Fragments come baseline by baseline from the top: the cut keeps the top of the page.
-    let dropped = fragments.len().saturating_sub(MAX_FRAGMENTS_PER_PAGE);
-    fragments.truncate(MAX_FRAGMENTS_PER_PAGE);
+    let dropped = fragments.len().saturating_sub(max_fragments);
+    fragments.truncate(max_fragments);
     merge_scripts(&mut fragments, rules);
     let mut lines: Vec<Line> = fragments.into_iter().filter_map(|f| to_line(page.number, f, rules)).collect();
     merge_markers(&mut lines, rules);
@@ -428,6 +424,8 @@ pub(crate) mod tests {
     use super::*;
     use crate::extract::pdf::glyphs::{FontInfo, Glyph};
 
+    const MAX_FRAGMENTS_PER_PAGE: usize = 3_000;
+
     /// Lays out `text` as glyphs from `x` on baseline `y`, 0.5 em per character,
     /// with a space glyph for each space.
     pub fn glyph_run(text: &str, x: f32, y: f32, size: f32, font: u16) -> Vec<Glyph> {
@@ -453,7 +451,7 @@ pub(crate) mod tests {
     }
 
     fn texts(page: &PageGlyphs) -> Vec<String> {
-        page_lines(page, Compiled::embedded()).lines.iter().map(Line::text).collect()
+        page_lines(page, Compiled::embedded(), MAX_FRAGMENTS_PER_PAGE).lines.iter().map(Line::text).collect()
     }
 
     #[test]
@@ -461,7 +459,7 @@ pub(crate) mod tests {
         let count = MAX_FRAGMENTS_PER_PAGE + 10;
         let glyphs: Vec<Glyph> =
             (0..count).flat_map(|i| glyph_run("A", 72.0, 100_000.0 - 12.0 * i as f32, 10.0, 0)).collect();
-        let out = page_lines(&page_of(glyphs), Compiled::embedded());
+        let out = page_lines(&page_of(glyphs), Compiled::embedded(), MAX_FRAGMENTS_PER_PAGE);
         assert_eq!((out.lines.len(), out.dropped), (MAX_FRAGMENTS_PER_PAGE, 10));
         assert_eq!(out.lines[0].y, 100_000.0);
     }

@@ -25,6 +25,7 @@ use std::time::Instant;
 
 use crate::document::Block;
 use crate::extract::pdf::glyphs::PageGlyphs;
+use crate::limits::Limits;
 pub use furniture::{FurnitureLine, FurnitureReason};
 use rules::Compiled;
 
@@ -35,7 +36,7 @@ pub struct Layout {
     pub blocks: Vec<Block>,
     /// Lines left out as page furniture or navigation, for inspection.
     pub furniture: Vec<FurnitureLine>,
-    /// Pages cut short at [`lines::MAX_FRAGMENTS_PER_PAGE`] line fragments.
+    /// Pages cut short at the limit of line fragments per page.
     pub cut_pages: Vec<u32>,
     /// Pages left out, wholly or partly, because the deadline passed.
     pub late_pages: Vec<u32>,
@@ -48,15 +49,20 @@ pub fn layout(pages: &[PageGlyphs]) -> Layout {
 
 /// Lays out a document's pages with the given rules.
 pub fn layout_with(pages: &[PageGlyphs], rules: &Compiled) -> Layout {
-    layout_until(pages, rules, None)
+    layout_until(pages, rules, None, Limits::default().max_fragments_per_page)
 }
 
 /// Lays out a document's pages with the given rules, leaving out the pages not yet
 /// laid out when `deadline` passes (listed in [`Layout::late_pages`]).
 ///
 /// The clock is read between pages, in each per-page stage: one page costs at most
-/// what [`lines::MAX_FRAGMENTS_PER_PAGE`] fragments cost.
-pub fn layout_until(pages: &[PageGlyphs], rules: &Compiled, deadline: Option<Instant>) -> Layout {
+/// what `max_fragments_per_page` fragments cost.
+pub fn layout_until(
+    pages: &[PageGlyphs],
+    rules: &Compiled,
+    deadline: Option<Instant>,
+    max_fragments_per_page: usize,
+) -> Layout {
     let past_deadline = || deadline.is_some_and(|d| Instant::now() > d);
     let mut late_pages = Vec::new();
     let mut cut_pages = Vec::new();
@@ -67,7 +73,7 @@ pub fn layout_until(pages: &[PageGlyphs], rules: &Compiled, deadline: Option<Ins
                 late_pages.push(page.number);
                 return (Vec::new(), page.bbox);
             }
-            let out = lines::page_lines(page, rules);
+            let out = lines::page_lines(page, rules, max_fragments_per_page);
             if out.dropped > 0 {
                 cut_pages.push(page.number);
             }
@@ -135,9 +141,9 @@ mod tests {
     fn pages_past_the_deadline_are_left_out_and_listed() {
         let pages = [page_of(column(&["A paragraph of running text on the first page."], 72.0, 700.0, 0))];
         let past = Instant::now().checked_sub(std::time::Duration::from_secs(1));
-        let late = layout_until(&pages, Compiled::embedded(), past);
+        let late = layout_until(&pages, Compiled::embedded(), past, 3_000);
         assert!(late.blocks.is_empty() && late.late_pages == [1], "{late:?}");
-        let on_time = layout_until(&pages, Compiled::embedded(), None);
+        let on_time = layout_until(&pages, Compiled::embedded(), None, 3_000);
         assert_eq!(on_time.blocks.len(), 1);
         assert!(on_time.late_pages.is_empty());
     }
