@@ -15,7 +15,7 @@ pub mod layout;
 mod objects;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lopdf::{Dictionary, Object, ObjectId};
 use thiserror::Error;
@@ -161,7 +161,11 @@ fn interpret(
         return Err(PdfError::NoPages);
     }
     let objects = Objects::new(doc, limits.max_inflated_bytes_per_stream, limits.max_inflated_bytes_per_document);
-    let deadline = started + limits.time_per_document;
+    // A limit too large to add to the clock (`--time-limit` takes any number of
+    // seconds) is no limit; a century stands in for it.
+    let deadline = started
+        .checked_add(limits.time_per_document)
+        .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 24 * 3600));
     let max_depth = limits.max_object_depth.clamp(1, MAX_FORM_DEPTH);
     let mut fonts = FontCache::new();
     let mut pages = Vec::with_capacity(page_ids.len().min(limits.max_pages as usize));
@@ -530,6 +534,14 @@ mod tests {
         assert!(pages.is_empty());
         let limit = warnings.iter().find(|w| w.code == WarningCode::LimitReached).expect("warning");
         assert_eq!(limit.pages, [1]);
+    }
+
+    #[test]
+    fn a_time_limit_past_the_clock_range_is_no_limit() {
+        let limits = Limits { time_per_document: std::time::Duration::MAX, ..Limits::default() };
+        let document = extract(&pdf(b"BT /F1 10 Tf (A) Tj ET"), &limits).expect("reads");
+        assert_eq!(document.blocks.len(), 1);
+        assert!(document.warnings.is_empty(), "{:?}", document.warnings);
     }
 
     #[test]
