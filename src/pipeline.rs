@@ -419,15 +419,16 @@ fn process_and_write(
     };
     let result = plan.map_err(CouncilError::from).and_then(|plan| {
         let hashes = part_hashes(&plan);
+        let recorded = previous.as_ref().map(recorded_hashes).unwrap_or_default();
         let generator = Generator::current(options.classifier.rules_sha256());
-        let current = previous.as_ref().is_some_and(|record| is_current(record, &plan, &hashes, &generator));
+        let current =
+            previous.as_ref().is_some_and(|record| is_current(record, &plan, &generator)) && recorded == hashes;
         if current && !options.rebuild {
             return Ok((Status::NotModified, None));
         }
         // A record that names no parts (another format, or damaged) tells nothing
         // of what changed: rebuilding it counts as a first fetch.
-        let changed =
-            previous.as_ref().map(recorded_hashes).is_some_and(|recorded| !recorded.is_empty() && recorded != hashes);
+        let changed = !recorded.is_empty() && recorded != hashes;
         let url = plan.parts.first().map(|part| part.final_url.clone()).unwrap_or_default();
         let record = isolated(&url, || build_record(seed, plan, &options.limits, &options.classifier, &mut timings))?;
         atomic::write_unsynced(&path, record.to_json_pretty().as_bytes())
@@ -498,27 +499,20 @@ fn recorded_hashes(record: &serde_json::Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// True when an earlier record can stand for `plan` as it is: same record format,
-/// same plansift version and rules, not stale, found by the same chain, and built
-/// from exactly the bytes of `plan`'s parts. Hashes, not the server's 304, decide:
-/// a run killed after caching a changed document but before rebuilding its record
-/// must not keep the old record on the next run.
-fn is_current(
-    record: &serde_json::Value,
-    plan: &FetchedPlan,
-    hashes: &[(String, String)],
-    generator: &Generator,
-) -> bool {
+/// True when an earlier record can stand for `plan`, provided it was built from
+/// the same bytes (its [`recorded_hashes`] equal `plan`'s [`part_hashes`]): same
+/// record format, same plansift version and rules, not stale, found by the same
+/// chain. Hashes, not the server's 304, decide about the bytes: a run killed after
+/// caching a changed document but before rebuilding its record must not keep the
+/// old record on the next run.
+fn is_current(record: &serde_json::Value, plan: &FetchedPlan, generator: &Generator) -> bool {
     let chain_matches = record["source"]["chain"].as_array().is_some_and(|chain| {
         chain.iter().map(serde_json::Value::as_str).eq(plan.chain.iter().map(|u| Some(u.as_str())))
     });
-    let same_generator =
-        serde_json::from_value::<Generator>(record["generator"].clone()).is_ok_and(|g| g == *generator);
-    record["schema_version"] == SCHEMA_VERSION
-        && same_generator
-        && !is_stale(record)
-        && chain_matches
-        && recorded_hashes(record) == hashes
+    let built_by = &record["generator"];
+    let same_generator = built_by["plansift_version"] == generator.plansift_version.as_str()
+        && built_by["rules_sha256"] == generator.rules_sha256.as_str();
+    record["schema_version"] == SCHEMA_VERSION && same_generator && !is_stale(record) && chain_matches
 }
 
 /// Adds (or refreshes) the stale warning on an earlier record.

@@ -73,13 +73,6 @@ pub struct FetchedPlan {
     pub chain: Vec<String>,
 }
 
-impl FetchedPlan {
-    /// True when every part is the same as in the last run.
-    pub fn not_modified(&self) -> bool {
-        self.parts.iter().all(|part| part.not_modified)
-    }
-}
-
 /// What discovery needs to know about one fetched page.
 struct PageAnalysis {
     is_plan: bool,
@@ -357,9 +350,8 @@ impl Crawler {
         drop(slot);
         match (response.status, cached) {
             (304, Some(entry)) => self.cached_page(url, entry),
-            (200..=299, cached) => {
+            (200..=299, _) => {
                 let sha256 = sha256_hex(&response.body);
-                let not_modified = cached.as_ref().is_some_and(|entry| entry.sha256 == sha256);
                 let entry = CacheEntry {
                     url: url.to_string(),
                     final_url: response.final_url.to_string(),
@@ -379,7 +371,6 @@ impl Crawler {
                     sha256: entry.sha256,
                     bytes: response.body,
                     fetched_at: entry.fetched_at,
-                    not_modified,
                 })
             }
             (status, _) => Err(FetchError::Status { url: url.to_string(), status }),
@@ -396,7 +387,6 @@ impl Crawler {
             sha256: entry.sha256,
             bytes,
             fetched_at: entry.fetched_at,
-            not_modified: true,
         })
     }
 

@@ -37,11 +37,9 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
     /// SHA-256 of `bytes`, lowercase hex, computed once where the bytes arrive.
     pub sha256: String,
-    /// When the bytes were got, RFC 3339 UTC.
+    /// When the bytes were got, RFC 3339 UTC. Whether they changed since an
+    /// earlier run is decided by comparing `sha256` with the earlier record's.
     pub fetched_at: String,
-    /// True when the bytes are known to be the same as the last run's (a 304
-    /// answer, or an unchanged hash).
-    pub not_modified: bool,
 }
 
 /// SHA-256 of `bytes`, lowercase hex.
@@ -205,7 +203,6 @@ pub fn fetch(location: &Location, max_bytes: u64, timeout: Duration) -> Result<F
                 sha256: sha256_hex(&bytes),
                 bytes,
                 fetched_at: now_rfc3339(),
-                not_modified: false,
             })
         }
         Location::Http(url) => fetch_http(url, max_bytes, timeout),
@@ -239,7 +236,6 @@ fn fetch_http(url: &url::Url, max_bytes: u64, timeout: Duration) -> Result<Fetch
         sha256: sha256_hex(&response.body),
         bytes: response.body,
         fetched_at: now_rfc3339(),
-        not_modified: false,
     })
 }
 
