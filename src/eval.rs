@@ -157,6 +157,24 @@ pub struct Report {
     pub barrier: KindScore,
     /// Per council, the set of barrier categories raised anywhere, against gold.
     pub council_barrier_sets: Prf,
+    /// The headline figures per document kind (`plan`, `report`, `minutes`, as
+    /// each record's `document.kind` says); empty when kinds were not given.
+    pub by_kind: BTreeMap<String, KindSummary>,
+}
+
+/// The headline figures over the gold documents of one document kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindSummary {
+    /// Gold documents of this kind.
+    pub docs: usize,
+    /// Gold units in them.
+    pub units: usize,
+    /// Theme micro-averaged figures.
+    pub theme: Prf,
+    /// Barrier-category micro-averaged figures.
+    pub barrier: Prf,
+    /// Council barrier-set figures.
+    pub council_barrier_sets: Prf,
 }
 
 /// Normalises text as the gold matching rule says.
@@ -197,6 +215,15 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldUnit>, EvalError> {
 
 /// Reads every `<doc>.json` record with a `paragraphs` list in `dir`; other files are skipped.
 pub fn read_records(dir: &Path) -> Result<HashMap<String, Vec<PredictedUnit>>, EvalError> {
+    read_records_with_kinds(dir).map(|(records, _)| records)
+}
+
+/// [`read_records`], also giving each record's `document.kind` (`plan` where a
+/// record names none).
+pub fn read_records_with_kinds(
+    dir: &Path,
+) -> Result<(HashMap<String, Vec<PredictedUnit>>, HashMap<String, String>), EvalError> {
+    let mut kinds = HashMap::new();
     let entries = std::fs::read_dir(dir).map_err(|source| EvalError::ReadRecords { path: dir.into(), source })?;
     let mut records = HashMap::new();
     for entry in entries.flatten() {
@@ -205,6 +232,8 @@ pub fn read_records(dir: &Path) -> Result<HashMap<String, Vec<PredictedUnit>>, E
         let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
         let Some(paragraphs) = value.get("paragraphs").and_then(|p| p.as_array()) else { continue };
+        let kind = value.pointer("/document/kind").and_then(|k| k.as_str()).unwrap_or("plan");
+        kinds.insert(doc.to_string(), kind.to_string());
         let strings = |p: &serde_json::Value, key: &str| -> BTreeSet<String> {
             p.get(key)
                 .and_then(|v| v.as_array())
@@ -222,7 +251,7 @@ pub fn read_records(dir: &Path) -> Result<HashMap<String, Vec<PredictedUnit>>, E
             .collect();
         records.insert(doc.to_string(), units);
     }
-    Ok(records)
+    Ok((records, kinds))
 }
 
 struct Prediction {
@@ -374,7 +403,39 @@ pub fn evaluate(gold: &[GoldUnit], records: &HashMap<String, Vec<PredictedUnit>>
         theme: themes.score(top),
         barrier: barriers.score(top),
         council_barrier_sets: Prf::of(tp, fp, fn_),
+        by_kind: BTreeMap::new(),
     }
+}
+
+/// [`evaluate`], with the headline figures also given per document kind
+/// (`kinds`: record id to kind; a document without a record counts as `-`).
+pub fn evaluate_with_kinds(
+    gold: &[GoldUnit],
+    records: &HashMap<String, Vec<PredictedUnit>>,
+    kinds: &HashMap<String, String>,
+    top: usize,
+) -> Report {
+    let mut report = evaluate(gold, records, top);
+    let kind_of = |doc: &str| kinds.get(doc).cloned().unwrap_or_else(|| "-".to_string());
+    let mut by_kind: BTreeMap<String, Vec<GoldUnit>> = BTreeMap::new();
+    for unit in gold {
+        by_kind.entry(kind_of(&unit.doc)).or_default().push(unit.clone());
+    }
+    for (kind, units) in by_kind {
+        let part = evaluate(&units, records, 0);
+        let docs = units.iter().map(|u| u.doc.as_str()).collect::<BTreeSet<_>>().len();
+        report.by_kind.insert(
+            kind,
+            KindSummary {
+                docs,
+                units: units.len(),
+                theme: part.theme.micro,
+                barrier: part.barrier.micro,
+                council_barrier_sets: part.council_barrier_sets,
+            },
+        );
+    }
+    report
 }
 
 impl Report {
@@ -404,6 +465,19 @@ impl Report {
         }
         let c = &self.council_barrier_sets;
         out.push_str(&format!("council barrier sets  P {:.3} R {:.3} F1 {:.3}\n", c.p, c.r, c.f));
+        if !self.by_kind.is_empty() {
+            out.push_str("by document kind (micro F1):\n");
+            out.push_str(&format!(
+                "    {:8} {:>4} {:>6} {:>7} {:>8} {:>13}\n",
+                "kind", "docs", "units", "theme", "barrier", "council sets"
+            ));
+            for (kind, k) in &self.by_kind {
+                out.push_str(&format!(
+                    "    {kind:8} {:>4} {:>6} {:>7.3} {:>8.3} {:>13.3}\n",
+                    k.docs, k.units, k.theme.f, k.barrier.f, k.council_barrier_sets.f
+                ));
+            }
+        }
         for (name, kind) in [("theme", &self.theme), ("barrier", &self.barrier)] {
             out.push_str(&format!("most frequent {name} confusions (gold -> predicted, '-' = none):\n"));
             for c in &kind.confusions {

@@ -400,14 +400,14 @@ fn evaluate(args: EvalArgs) -> u8 {
             return EXIT_FATAL;
         }
     };
-    let records = match eval::read_records(&args.records) {
-        Ok(records) => records,
+    let (records, kinds) = match eval::read_records_with_kinds(&args.records) {
+        Ok(read) => read,
         Err(error) => {
             eprintln!("plansift: {error}");
             return EXIT_FATAL;
         }
     };
-    let report = eval::evaluate(&gold, &records, args.confusions);
+    let report = eval::evaluate_with_kinds(&gold, &records, &kinds, args.confusions);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {

@@ -562,7 +562,8 @@ pub fn build_record(
         .iter()
         .map(|unit| UnitRef { id: &unit.id, text: &unit.text, kind: unit.kind, section: &unit.section })
         .collect();
-    let labels = classifier.classify(&refs);
+    let classified = classifier.classify_document(&refs);
+    let labels = classified.labels;
     let paragraphs: Vec<ParagraphRecord> =
         units.into_iter().zip(labels).map(|(unit, labels)| ParagraphRecord::new(unit, labels)).collect();
     let summary = Summary::of(&paragraphs, classifier.category_ids());
@@ -575,7 +576,11 @@ pub fn build_record(
         generator: Generator::current(classifier.rules_sha256()),
         council: Council { id: seed.id.clone(), name: seed.name.clone() },
         source: source_of(&fetched_parts, chain),
-        document: DocumentInfo { title: first_document.title.clone(), pages: first_document.pages },
+        document: DocumentInfo {
+            title: first_document.title.clone(),
+            pages: first_document.pages,
+            kind: classified.kind.to_string(),
+        },
         paragraphs,
         figures,
         summary,

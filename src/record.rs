@@ -13,7 +13,7 @@ use crate::figures::Figure;
 use crate::segment::Paragraph;
 
 /// Version of the record format, written into every record.
-pub const SCHEMA_VERSION: &str = "1.2.0";
+pub const SCHEMA_VERSION: &str = "1.3.0";
 
 /// Everything plansift knows about one council's plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +114,15 @@ pub struct DocumentInfo {
     pub title: Option<String>,
     /// Page count for paged formats, else `null`.
     pub pages: Option<u32>,
+    /// What the plan was read as: `plan`, `report` (a cabinet or committee
+    /// report, usually with the plan appended) or `minutes`; the classifier's
+    /// thresholds depend on it.
+    #[serde(default = "default_document_kind")]
+    pub kind: String,
+}
+
+fn default_document_kind() -> String {
+    crate::classify::DOCUMENT_KINDS[0].to_string()
 }
 
 /// One unit of the plan with its labels.

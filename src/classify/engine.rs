@@ -30,7 +30,7 @@ pub struct Source<'a> {
     pub regexes: &'a [String],
 }
 
-/// One match: which rule (its index in the source list) and where.
+/// One match: which rule (its index in the source list), which of its cues and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hit {
     /// Index of the rule in the list the matcher was built from.
@@ -39,11 +39,15 @@ pub struct Hit {
     pub start: usize,
     /// End (exclusive), in characters.
     pub end: usize,
+    /// Which cue of the rule matched: the phrase's index, or the number of
+    /// phrases plus the regex's index. Inflections of one phrase are one cue.
+    pub cue: u32,
 }
 
 #[derive(Debug, Clone)]
 struct LiteralTarget {
     rule: usize,
+    cue: u32,
     open_end: bool,
 }
 
@@ -63,13 +67,33 @@ pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// How many words stand between two places of normalised text (`from <= to`):
+/// the word starts in `normal[from..to]`. Counting stops past `most`, so the cost
+/// stays bounded on long gaps.
+pub fn words_between(normal: &[u8], from: usize, to: usize, most: usize) -> usize {
+    let gap = normal.get(from..to.min(normal.len())).unwrap_or_default();
+    let mut words = 0;
+    let mut in_word = from > 0 && normal.get(from - 1).is_some_and(|b| pattern::is_word_byte(*b));
+    for &b in gap {
+        let word = pattern::is_word_byte(b);
+        if word && !in_word {
+            words += 1;
+            if words > most {
+                return words;
+            }
+        }
+        in_word = word;
+    }
+    words
+}
+
 /// Compiled patterns of a list of rules.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
     literals: Vec<LiteralInfo>,
     set: Option<RegexSet>,
-    regexes: Vec<(usize, Regex)>,
+    regexes: Vec<(usize, u32, Regex)>,
 }
 
 impl Matcher {
@@ -79,19 +103,20 @@ impl Matcher {
         let mut literal_texts: Vec<String> = Vec::new();
         let mut literals: Vec<LiteralInfo> = Vec::new();
         let mut regex_texts: Vec<String> = Vec::new();
-        let mut regexes: Vec<(usize, Regex)> = Vec::new();
+        let mut regexes: Vec<(usize, u32, Regex)> = Vec::new();
         for (rule, source) in sources.iter().enumerate() {
-            let mut add_regex = |text: String| -> Result<(), RulesError> {
+            let mut add_regex = |text: String, cue: u32| -> Result<(), RulesError> {
                 let compiled = build_regex(&text).map_err(|e| RulesError::BadRegex {
                     rule: source.id.to_string(),
                     pattern: text.clone(),
                     message: e.to_string(),
                 })?;
                 regex_texts.push(pattern::regex_for_normalised(&text));
-                regexes.push((rule, compiled));
+                regexes.push((rule, cue, compiled));
                 Ok(())
             };
-            for phrase in source.phrases {
+            for (cue, phrase) in source.phrases.iter().enumerate() {
+                let cue = cue as u32;
                 let words = pattern::parse_phrase(phrase).map_err(|problem| RulesError::BadPhrase {
                     rule: source.id.to_string(),
                     phrase: phrase.clone(),
@@ -110,16 +135,17 @@ impl Matcher {
                                 literals.len() - 1
                             });
                             let targets = &mut literals[index].targets;
+                            // The same text twice in one rule is one cue: its first phrase.
                             if !targets.iter().any(|t| t.rule == rule && t.open_end == open_end) {
-                                targets.push(LiteralTarget { rule, open_end });
+                                targets.push(LiteralTarget { rule, cue, open_end });
                             }
                         }
                     }
-                    Compiled::Regex(text) => add_regex(text)?,
+                    Compiled::Regex(text) => add_regex(text, cue)?,
                 }
             }
-            for regex in source.regexes {
-                add_regex(regex.clone())?;
+            for (i, regex) in source.regexes.iter().enumerate() {
+                add_regex(regex.clone(), (source.phrases.len() + i) as u32)?;
             }
         }
         let automaton = if literal_texts.is_empty() {
@@ -180,19 +206,19 @@ impl Matcher {
                             .iter()
                             .position(|b| !pattern::is_word_byte(*b))
                             .map_or(bytes.len(), |i| end + i);
-                        hits.push(Hit { rule: target.rule, start, end: extended });
+                        hits.push(Hit { rule: target.rule, start, end: extended, cue: target.cue });
                     } else if !(info.ends_word && next_is_word) {
-                        hits.push(Hit { rule: target.rule, start, end });
+                        hits.push(Hit { rule: target.rule, start, end, cue: target.cue });
                     }
                 }
             }
         }
         if let Some(set) = &self.set {
             for index in set.matches(bytes).iter() {
-                let (rule, regex) = &self.regexes[index];
+                let (rule, cue, regex) = &self.regexes[index];
                 for found in regex.find_iter(bytes) {
                     if found.end() > found.start() {
-                        hits.push(Hit { rule: *rule, start: found.start(), end: found.end() });
+                        hits.push(Hit { rule: *rule, start: found.start(), end: found.end(), cue: *cue });
                     }
                 }
             }

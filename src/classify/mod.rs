@@ -2,11 +2,20 @@
 //! barrier categories it raises, with the evidence for every label.
 //!
 //! The rules are data ([`rules`]); they are compiled once into matchers
-//! ([`engine`]). A unit's themes are the theme of its section ([`sections`]: the
-//! nearest heading a heading rule maps) plus the themes its own content scores;
-//! barrier categories come from the content of units with the `barriers` theme,
-//! `other` (the configured fallback) when none reaches its threshold. Units are
-//! scored in parallel; the result does not depend on the number of threads.
+//! ([`engine`]). Each content rule is a family of cues, the ways councils say one
+//! thing; every distinct cue found adds the family's weight, up to `max_cues`, and
+//! a cue may need a neighbour that gives it the sense meant (`near`, `not_near`).
+//! A unit's themes are the theme of its section ([`sections`]: the nearest heading
+//! a heading rule maps) plus the themes its own content scores; barrier categories
+//! come from the content of units with the `barriers` theme, `other` (the
+//! configured fallback) when none reaches its threshold.
+//!
+//! Units about the request or the plan itself are recognised from where they
+//! stand as much as from their words: the document's kind (plan, cabinet report,
+//! minutes), the section (introduction, recommendations), a lead-in such as "the
+//! plan covers:", and the `non_answer` cues. There the content themes need a
+//! multiple of their thresholds. Units are scored in parallel; the result does not
+//! depend on the number of threads.
 
 pub mod engine;
 pub mod pattern;
@@ -21,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::BlockKind;
 use engine::{Hit, Matcher, Source};
-pub use rules::{Rules, RulesError, THEMES};
+pub use rules::{Rules, RulesError, DOCUMENT_KINDS, NON_ANSWER, THEMES};
 use sections::{HeadingMatch, SectionTracker};
 
 /// The evidence rule id written for a fallback barrier category.
@@ -72,17 +81,26 @@ pub struct UnitRef<'a> {
     pub section: &'a [String],
 }
 
-/// The content scores of one unit: for every label reached, the rules that hit.
+/// The content scores of one unit: for every label scored, how far it got, and
+/// the rules that hit.
 ///
 /// Rules and labels are indices; the output strings are only built in
 /// [`Classifier::label`] for labels the unit is actually given.
 #[derive(Debug, Clone, Default)]
 struct ContentLabels {
-    /// (label index, score divided by threshold) for every label that reached
-    /// its threshold, by label index.
+    /// (label index, score divided by threshold) for every label with a positive
+    /// score (or a threshold a zero score reaches), by label index. A label is
+    /// given when this reaches the factor the unit's context asks for.
     labels: Vec<(usize, f64)>,
     /// (rule index, its spans) for every rule that hit and was not excluded, by rule index.
     by_rule: Vec<(usize, Vec<[usize; 2]>)>,
+}
+
+impl ContentLabels {
+    /// Whether `label` reached `factor` times its threshold.
+    fn reaches(&self, label: usize, factor: f64) -> bool {
+        self.labels.iter().any(|&(l, strength)| l == label && strength + 1e-9 >= factor)
+    }
 }
 
 /// Per-thread buffers reused from one unit to the next.
@@ -91,6 +109,9 @@ struct Scratch {
     normal: Vec<u8>,
     hits: Vec<Hit>,
     scores: Vec<f64>,
+    /// One rule's counted hits: (start, end, cue).
+    rule_hits: Vec<(usize, usize, u32)>,
+    cues: Vec<u32>,
 }
 
 /// Where a unit stands, worked out in document order.
@@ -102,13 +123,33 @@ struct Context {
     section: Option<Arc<sections::SectionTheme>>,
     /// The lead-in whose labels this list item inherits.
     lead_in: Option<usize>,
+    /// How many times its threshold a content theme needs here (section, kind,
+    /// a non-answer lead-in above).
+    content_factor: f64,
+}
+
+/// The sense constraints of one content rule, as indices into the content matcher.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sense {
+    near: Option<usize>,
+    not_near: Option<usize>,
+    window: usize,
+}
+
+/// One document's units classified, and the kind of document they were read as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    /// One of [`DOCUMENT_KINDS`].
+    pub kind: &'static str,
+    /// The labels of each unit, in order.
+    pub labels: Vec<Labels>,
 }
 
 /// Rules compiled for classification. Build once, share between threads.
 #[derive(Debug, Clone)]
 pub struct Classifier {
     rules: Rules,
-    /// Themes, then categories: the label index space.
+    /// Themes, then categories, then the `non_answer` pseudo-label: the label index space.
     labels: Vec<String>,
     thresholds: Vec<f64>,
     /// Some threshold is so small that a score of zero reaches it, so a unit
@@ -116,11 +157,25 @@ pub struct Classifier {
     zero_score_labels: bool,
     content: Matcher,
     content_rules: usize,
+    exclusion_rules: usize,
     rule_labels: Vec<Vec<usize>>,
+    rule_max_cues: Vec<usize>,
+    rule_senses: Vec<Sense>,
+    /// Per rule, the document kinds (indices into [`DOCUMENT_KINDS`]) it applies in; empty for all.
+    rule_kinds: Vec<Vec<usize>>,
     exclusion_labels: Vec<Vec<usize>>,
     headings: Matcher,
+    kinds: Matcher,
+    /// Per [`DOCUMENT_KINDS`] entry: content factor.
+    kind_factors: [f64; DOCUMENT_KINDS.len()],
+    default_kind: usize,
     fallback: usize,
     barriers_theme: usize,
+    non_answer: usize,
+}
+
+fn kind_index(kind: &str) -> Option<usize> {
+    DOCUMENT_KINDS.iter().position(|k| *k == kind)
 }
 
 impl Classifier {
@@ -134,6 +189,7 @@ impl Classifier {
         let file = &rules.file;
         let mut labels: Vec<String> = THEMES.iter().map(|t| t.to_string()).collect();
         labels.extend(rules.category_ids());
+        labels.push(NON_ANSWER.to_string());
         let index: HashMap<&str, usize> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
         let lookup = |rule: &str, label: &str| {
             index
@@ -141,11 +197,18 @@ impl Classifier {
                 .copied()
                 .ok_or_else(|| RulesError::UnknownLabel { rule: rule.to_string(), label: label.to_string() })
         };
+        let known_kind = |rule: &str, kind: &str| {
+            kind_index(kind).ok_or_else(|| RulesError::UnknownKind { rule: rule.to_string(), kind: kind.to_string() })
+        };
         let mut sources: Vec<Source<'_>> = Vec::new();
         let mut rule_labels = Vec::new();
+        let mut rule_max_cues = Vec::new();
+        let mut rule_kinds = Vec::new();
         for rule in &file.rules {
             sources.push(Source { id: &rule.id, phrases: &rule.phrases, regexes: &rule.regexes });
             rule_labels.push(rule.labels.iter().map(|l| lookup(&rule.id, l)).collect::<Result<Vec<_>, _>>()?);
+            rule_max_cues.push(rule.max_cues.unwrap_or(file.settings.max_cues).max(1));
+            rule_kinds.push(rule.kinds.iter().map(|k| known_kind(&rule.id, k)).collect::<Result<Vec<_>, _>>()?);
         }
         let mut exclusion_labels = Vec::new();
         for exclusion in &file.exclusions {
@@ -153,26 +216,57 @@ impl Classifier {
             exclusion_labels
                 .push(exclusion.labels.iter().map(|l| lookup(&exclusion.id, l)).collect::<Result<Vec<_>, _>>()?);
         }
+        // Sense phrases are matched in the same pass, as sources after the exclusions.
+        let mut rule_senses = Vec::with_capacity(file.rules.len());
+        for rule in &file.rules {
+            let mut sense = Sense { window: rule.window, ..Sense::default() };
+            if !rule.near.is_empty() {
+                sense.near = Some(sources.len());
+                sources.push(Source { id: &rule.id, phrases: &rule.near, regexes: &[] });
+            }
+            if !rule.not_near.is_empty() {
+                sense.not_near = Some(sources.len());
+                sources.push(Source { id: &rule.id, phrases: &rule.not_near, regexes: &[] });
+            }
+            rule_senses.push(sense);
+        }
         let content = Matcher::new(&sources)?;
         let heading_sources: Vec<Source<'_>> =
             file.headings.iter().map(|h| Source { id: &h.id, phrases: &h.phrases, regexes: &h.regexes }).collect();
         let headings = Matcher::new(&heading_sources)?;
+        let kind_sources: Vec<Source<'_>> =
+            file.kinds.iter().map(|k| Source { id: &k.id, phrases: &k.phrases, regexes: &k.regexes }).collect();
+        let kinds = Matcher::new(&kind_sources)?;
+        let mut kind_factors = [1.0; DOCUMENT_KINDS.len()];
+        for kind in &file.kinds {
+            kind_factors[known_kind(&kind.id, &kind.id)?] = kind.content_factor;
+        }
+        let default_kind = known_kind("settings.default_kind", &file.settings.default_kind)?;
         let thresholds: Vec<f64> = labels.iter().map(|l| rules.threshold(l)).collect();
         let zero_score_labels = thresholds.iter().any(|t| 1e-9 >= *t);
         let fallback = lookup("settings.fallback_category", &file.settings.fallback_category)?;
         let barriers_theme = lookup("themes", rules::BARRIERS_THEME)?;
+        let non_answer = labels.len() - 1;
         Ok(Classifier {
             content_rules: file.rules.len(),
+            exclusion_rules: file.exclusions.len(),
             rules,
             labels,
             thresholds,
             zero_score_labels,
             content,
             rule_labels,
+            rule_max_cues,
+            rule_senses,
+            rule_kinds,
             exclusion_labels,
             headings,
+            kinds,
+            kind_factors,
+            default_kind,
             fallback,
             barriers_theme,
+            non_answer,
         })
     }
 
@@ -188,63 +282,142 @@ impl Classifier {
 
     /// Barrier-category ids in output order.
     pub fn category_ids(&self) -> &[String] {
-        &self.labels[THEMES.len()..]
+        &self.labels[THEMES.len()..self.non_answer]
     }
 
     /// The heading rule a heading matches, if any (the first in file order).
     pub fn match_heading(&self, heading: &str) -> Option<HeadingMatch> {
         let rule = self.headings.find(heading).into_iter().map(|hit| hit.rule).min()?;
         let def = &self.rules.file.headings[rule];
-        Some(HeadingMatch { rule: def.id.clone(), themes: def.themes.clone() })
+        Some(HeadingMatch { rule: def.id.clone(), themes: def.themes.clone(), content_factor: def.content_factor })
     }
 
-    /// Labels from a unit's own text alone (no section, no lead-in).
-    fn score_content(&self, text: &str, scratch: &mut Scratch) -> ContentLabels {
-        let Scratch { normal, hits, scores } = scratch;
+    /// The kind of document `units` come from, one of [`DOCUMENT_KINDS`]: the
+    /// `[[kind]]` with the most distinct cues in the top of the document (its
+    /// first `settings.kind_sample_units` units and their headings), among those
+    /// reaching their `min_cues`; else `settings.default_kind`.
+    pub fn document_kind(&self, units: &[UnitRef<'_>]) -> &'static str {
+        let defs = &self.rules.file.kinds;
+        if defs.is_empty() {
+            return DOCUMENT_KINDS[self.default_kind];
+        }
+        let top = &units[..units.len().min(self.rules.file.settings.kind_sample_units)];
+        let mut texts: Vec<&str> = Vec::new();
+        for unit in top {
+            for heading in unit.section {
+                if !texts.contains(&heading.as_str()) {
+                    texts.push(heading);
+                }
+            }
+            texts.push(unit.text);
+        }
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        let (mut normal, mut hits) = (Vec::new(), Vec::new());
+        for text in texts {
+            self.kinds.find_into(text, &mut normal, &mut hits);
+            found.extend(hits.iter().map(|hit| (hit.rule, hit.cue)));
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut best: Option<(usize, usize)> = None;
+        for (rule, def) in defs.iter().enumerate() {
+            let cues = found.iter().filter(|(r, _)| *r == rule).count();
+            if cues >= def.min_cues && best.is_none_or(|(_, most)| cues > most) {
+                best = Some((rule, cues));
+            }
+        }
+        best.and_then(|(rule, _)| kind_index(&defs[rule].id))
+            .map_or(DOCUMENT_KINDS[self.default_kind], |kind| DOCUMENT_KINDS[kind])
+    }
+
+    /// Labels from a unit's own text alone (no section, no lead-in), in a
+    /// document of kind `kind` (an index into [`DOCUMENT_KINDS`]).
+    fn score_content(&self, text: &str, kind: usize, scratch: &mut Scratch) -> ContentLabels {
+        let Scratch { normal, hits, scores, rule_hits, cues } = scratch;
         self.content.find_into(text, normal, hits);
         if hits.is_empty() && !self.zero_score_labels {
             return ContentLabels::default();
         }
-        // Hits are sorted by rule, and exclusions come after the content rules.
+        // Hits are sorted by rule: content rules, then exclusions, then senses.
         let first_exclusion = hits.partition_point(|h| h.rule < self.content_rules);
-        let (content_hits, exclusions) = hits.split_at(first_exclusion);
+        let first_sense = hits.partition_point(|h| h.rule < self.content_rules + self.exclusion_rules);
+        let content_hits = &hits[..first_exclusion];
+        let exclusions = &hits[first_exclusion..first_sense];
+        let senses = &hits[first_sense..];
         let mut by_rule: Vec<(usize, Vec<[usize; 2]>)> = Vec::new();
-        for hit in content_hits {
-            let labels = &self.rule_labels[hit.rule];
-            let excluded = exclusions.iter().any(|ex| {
-                let limited_to = &self.exclusion_labels[ex.rule - self.content_rules];
-                let applies = limited_to.is_empty() || limited_to.iter().any(|l| labels.contains(l));
-                applies && ex.start <= hit.start && hit.end <= ex.end
-            });
-            if excluded {
+        scores.clear();
+        scores.resize(self.labels.len(), 0.0);
+        let mut group_start = 0;
+        while group_start < content_hits.len() {
+            let rule = content_hits[group_start].rule;
+            let group_end = group_start + content_hits[group_start..].partition_point(|h| h.rule == rule);
+            let group = &content_hits[group_start..group_end];
+            group_start = group_end;
+            let allowed = &self.rule_kinds[rule];
+            if !allowed.is_empty() && !allowed.contains(&kind) {
                 continue;
             }
-            // Hits come by rule, then start: a phrase inside or across a longer
-            // match of the same rule widens that span rather than repeating it.
-            match by_rule.last_mut() {
-                Some((rule, spans)) if *rule == hit.rule => match spans.last_mut() {
-                    Some(last) if hit.start < last[1] => last[1] = last[1].max(hit.end),
-                    _ => spans.push([hit.start, hit.end]),
-                },
-                _ => by_rule.push((hit.rule, vec![[hit.start, hit.end]])),
+            let labels = &self.rule_labels[rule];
+            let sense = self.rule_senses[rule];
+            rule_hits.clear();
+            for hit in group {
+                let excluded = exclusions.iter().any(|ex| {
+                    let limited_to = &self.exclusion_labels[ex.rule - self.content_rules];
+                    let applies = limited_to.is_empty() || limited_to.iter().any(|l| labels.contains(l));
+                    applies && ex.start <= hit.start && hit.end <= ex.end
+                });
+                if excluded {
+                    continue;
+                }
+                if let Some(near) = sense.near {
+                    if !near_any(normal, senses, near, hit, sense.window) {
+                        continue;
+                    }
+                }
+                if let Some(not_near) = sense.not_near {
+                    if near_any(normal, senses, not_near, hit, sense.window) {
+                        continue;
+                    }
+                }
+                rule_hits.push((hit.start, hit.end, hit.cue));
             }
+            if rule_hits.is_empty() {
+                continue;
+            }
+            // Longest first at each start: a cue inside another cue's match of the
+            // same rule ("social care" in "adult social care") is not a second cue.
+            rule_hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            cues.clear();
+            let mut spans: Vec<[usize; 2]> = Vec::new();
+            let mut reach = 0;
+            for &(start, end, cue) in rule_hits.iter() {
+                let inside = !spans.is_empty() && end <= reach;
+                if !inside {
+                    cues.push(cue);
+                }
+                reach = reach.max(end);
+                match spans.last_mut() {
+                    Some(last) if start < last[1] => last[1] = last[1].max(end),
+                    _ => spans.push([start, end]),
+                }
+            }
+            cues.sort_unstable();
+            cues.dedup();
+            let counted = cues.len().min(self.rule_max_cues[rule]);
+            let weight = self.rules.file.rules[rule].weight * counted as f64;
+            for &label in labels {
+                scores[label] += weight;
+            }
+            by_rule.push((rule, spans));
         }
         if by_rule.is_empty() && !self.zero_score_labels {
             return ContentLabels::default();
-        }
-        scores.clear();
-        scores.resize(self.labels.len(), 0.0);
-        for (rule, _) in &by_rule {
-            let weight = self.rules.file.rules[*rule].weight;
-            for &label in &self.rule_labels[*rule] {
-                scores[label] += weight;
-            }
         }
         let labels = scores
             .iter()
             .zip(&self.thresholds)
             .enumerate()
-            .filter(|(_, (score, threshold))| **score + 1e-9 >= **threshold)
+            .filter(|(_, (score, threshold))| **score > 0.0 || **score + 1e-9 >= **threshold)
             .map(|(label, (score, threshold))| (label, score / threshold))
             .collect();
         ContentLabels { labels, by_rule }
@@ -266,17 +439,31 @@ impl Classifier {
             .map(|(rule, spans)| (*rule, spans))
     }
 
-    /// Classifies the units of one document (or one council's plan), in order.
+    /// Classifies the units of one document (or one council's plan), in order,
+    /// reading it as the kind [`Classifier::document_kind`] detects.
+    pub fn classify(&self, units: &[UnitRef<'_>]) -> Vec<Labels> {
+        self.classify_document(units).labels
+    }
+
+    /// [`Classifier::classify`], also saying which kind of document it read.
+    pub fn classify_document(&self, units: &[UnitRef<'_>]) -> Classified {
+        let kind = self.document_kind(units);
+        Classified { kind, labels: self.classify_as(units, kind) }
+    }
+
+    /// Classifies units read as a document of `kind` (one of [`DOCUMENT_KINDS`];
+    /// an unknown kind is read as the default kind).
     ///
     /// Content is scored in parallel on the current rayon pool; sections and
     /// lead-ins are then applied in order. The output is the same whatever the
     /// number of threads.
-    pub fn classify(&self, units: &[UnitRef<'_>]) -> Vec<Labels> {
+    pub fn classify_as(&self, units: &[UnitRef<'_>], kind: &str) -> Vec<Labels> {
+        let kind = kind_index(kind).unwrap_or(self.default_kind);
         let content: Vec<ContentLabels> = units
             .par_iter()
-            .map_init(Scratch::default, |scratch, unit| self.score_content(unit.text, scratch))
+            .map_init(Scratch::default, |scratch, unit| self.score_content(unit.text, kind, scratch))
             .collect();
-        let contexts = self.contexts(units);
+        let contexts = self.contexts(units, &content, kind);
         units
             .par_iter()
             .enumerate()
@@ -284,13 +471,14 @@ impl Classifier {
             .collect()
     }
 
-    /// Where each unit stands (section, pseudo-heading, lead-in): a sequential
-    /// pass, as it depends on the units before.
-    fn contexts(&self, units: &[UnitRef<'_>]) -> Vec<Context> {
+    /// Where each unit stands (section, pseudo-heading, lead-in, the factor its
+    /// content themes need): a sequential pass, as it depends on the units before.
+    fn contexts(&self, units: &[UnitRef<'_>], content: &[ContentLabels], kind: usize) -> Vec<Context> {
         let settings = &self.rules.file.settings;
         let mut tracker = SectionTracker::new(self, settings.pseudo_headings, settings.pseudo_heading_max_words);
         // The costly half (matching heading rules) needs no order: done in parallel.
         let candidates: Vec<bool> = units.par_iter().map(|unit| tracker.is_candidate(unit)).collect();
+        let kind_factor = self.kind_factors[kind];
         let mut lead_in: Option<usize> = None;
         let mut contexts = Vec::with_capacity(units.len());
         for (i, unit) in units.iter().enumerate() {
@@ -298,7 +486,7 @@ impl Classifier {
             let placement = tracker.place(unit, candidates[i], neighbour);
             if placement.is_pseudo_heading {
                 lead_in = None;
-                contexts.push(Context { pseudo_heading: true, section: None, lead_in: None });
+                contexts.push(Context { pseudo_heading: true, section: None, lead_in: None, content_factor: 1.0 });
                 continue;
             }
             let continues = settings.lead_in_inheritance
@@ -307,7 +495,18 @@ impl Classifier {
             if !continues {
                 lead_in = None;
             }
-            contexts.push(Context { pseudo_heading: false, section: placement.section, lead_in });
+            let mut content_factor = placement.content_factor.max(kind_factor);
+            if content[i].reaches(self.non_answer, 1.0) {
+                content_factor = content_factor.max(settings.non_answer_factor);
+            }
+            // The items of a list that a non-answer introduces ("the plan covers
+            // the following areas:") restate the request as much as it does.
+            if let Some(from) = lead_in {
+                if contexts[from].content_factor >= settings.non_answer_factor {
+                    content_factor = content_factor.max(settings.non_answer_factor);
+                }
+            }
+            contexts.push(Context { pseudo_heading: false, section: placement.section, lead_in, content_factor });
             if is_lead_in(unit.text) && lead_in_is_short(unit.text, settings.lead_in_max_words) {
                 lead_in = Some(i);
             }
@@ -345,15 +544,22 @@ impl Classifier {
                 }
             }
         }
-        if let Some(from) = context.lead_in {
+        let non_answer = context.content_factor >= settings.non_answer_factor;
+        if let Some(from) = context.lead_in.filter(|_| !non_answer) {
             let lead = &all_content[from];
-            let lead_has_barriers = lead.labels.iter().any(|&(label, _)| label == self.barriers_theme)
+            let lead_factor = all_contexts[from].content_factor;
+            let lead_has_barriers = self.states_barrier(lead, lead_factor)
                 || all_contexts[from]
                     .section
                     .as_ref()
                     .is_some_and(|s| s.themes.iter().any(|t| t == rules::BARRIERS_THEME));
-            for &(label, _) in &lead.labels {
-                if label == self.fallback || (label >= THEMES.len() && !lead_has_barriers) {
+            for &(label, strength) in &lead.labels {
+                let factor = if label < THEMES.len() { lead_factor } else { 1.0 };
+                if strength + 1e-9 < factor
+                    || label == self.fallback
+                    || label == self.non_answer
+                    || (label >= THEMES.len() && !lead_has_barriers)
+                {
                     continue;
                 }
                 found[label].get_or_insert_with(Vec::new).extend(self.content_evidence(lead, label).map(
@@ -367,13 +573,24 @@ impl Classifier {
                 ));
             }
         }
-        let states_barrier = found[self.barriers_theme].is_some()
-            || content.labels.iter().any(|&(label, _)| label == self.barriers_theme);
+        let states_barrier =
+            found[self.barriers_theme].is_some() || self.states_barrier(content, context.content_factor);
         for &(label, strength) in &content.labels {
+            if label == self.non_answer {
+                continue;
+            }
+            let mut needed = if label < THEMES.len() { context.content_factor } else { 1.0 };
             // A barrier statement names topics in passing ("our transformation
             // progress"); other themes need stronger evidence there.
-            let other_theme = label < THEMES.len() && label != self.barriers_theme;
-            if states_barrier && other_theme && strength + 1e-9 < settings.other_themes_in_barrier_units_factor {
+            if states_barrier && label < THEMES.len() && label != self.barriers_theme {
+                needed = needed.max(settings.other_themes_in_barrier_units_factor);
+            }
+            let reached = if label == self.barriers_theme {
+                self.states_barrier(content, needed)
+            } else {
+                strength + 1e-9 >= needed
+            };
+            if !reached {
                 continue;
             }
             found[label].get_or_insert_with(Vec::new).extend(self.content_evidence(content, label).map(
@@ -386,15 +603,68 @@ impl Classifier {
                 },
             ));
         }
+        if found[self.barriers_theme].is_some() {
+            self.add_nearest_category(content, &mut found);
+        }
         self.finish(found)
+    }
+
+    /// A barrier with no category that reached its threshold takes the category
+    /// whose topic came nearest, when that reached `settings.nearest_category_share`
+    /// of its threshold: one word of a topic ("training") says more than `other`.
+    fn add_nearest_category(&self, content: &ContentLabels, found: &mut [Option<Vec<Evidence>>]) {
+        let categories = THEMES.len()..self.non_answer;
+        if found[categories.clone()].iter().any(Option::is_some) {
+            return;
+        }
+        let share = self.rules.file.settings.nearest_category_share;
+        let nearest = content
+            .labels
+            .iter()
+            .filter(|&&(label, strength)| {
+                categories.contains(&label) && label != self.fallback && strength + 1e-9 >= share
+            })
+            .fold(None::<(usize, f64)>, |best, &(label, strength)| match best {
+                Some((_, most)) if most >= strength => best,
+                _ => Some((label, strength)),
+            });
+        if let Some((label, _)) = nearest {
+            found[label] = Some(
+                self.content_evidence(content, label)
+                    .map(|(rule, spans)| Evidence {
+                        label: self.labels[label].clone(),
+                        rule: self.rules.file.rules[rule].id.clone(),
+                        spans: spans.clone(),
+                        heading: None,
+                        lead_in: None,
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    /// Whether a unit's content states a barrier at `factor` times the threshold:
+    /// its barriers score reaches that, or some barrier category's topic reaches
+    /// its threshold and the barriers score (the words of an obstacle) reaches
+    /// `settings.barrier_tone_share` of it.
+    fn states_barrier(&self, content: &ContentLabels, factor: f64) -> bool {
+        let share = self.rules.file.settings.barrier_tone_share;
+        content.reaches(self.barriers_theme, factor)
+            || (content.reaches(self.barriers_theme, share * factor)
+                && content.labels.iter().any(|&(label, strength)| {
+                    label >= THEMES.len() && label < self.non_answer && label != self.fallback && strength + 1e-9 >= 1.0
+                }))
     }
 
     /// Orders labels, drops categories without the barriers theme and adds the fallback.
     fn finish(&self, mut found: Vec<Option<Vec<Evidence>>>) -> Labels {
+        found[self.non_answer] = None;
+        let categories = THEMES.len()..self.non_answer;
         let has_barriers = found[self.barriers_theme].is_some();
         if has_barriers {
-            let any_category =
-                found[THEMES.len()..].iter().enumerate().any(|(i, f)| f.is_some() && i + THEMES.len() != self.fallback);
+            let any_category = found[categories.clone()].iter().enumerate().any(|(i, f)| {
+                f.is_some() && i + THEMES.len() != self.fallback
+            });
             if !any_category && found[self.fallback].is_none() {
                 found[self.fallback] = Some(vec![Evidence {
                     label: self.labels[self.fallback].clone(),
@@ -405,7 +675,7 @@ impl Classifier {
                 }]);
             }
         } else {
-            for slot in found.iter_mut().skip(THEMES.len()) {
+            for slot in &mut found[categories] {
                 *slot = None;
             }
         }
@@ -421,6 +691,21 @@ impl Classifier {
         }
         labels
     }
+}
+
+/// Whether a hit of sense source `source` stands within `window` words of `hit`.
+/// `senses` are the sense hits of a unit, sorted by source then position.
+fn near_any(normal: &[u8], senses: &[Hit], source: usize, hit: &Hit, window: usize) -> bool {
+    let first = senses.partition_point(|h| h.rule < source);
+    senses[first..].iter().take_while(|h| h.rule == source).any(|sense| {
+        if sense.end <= hit.start {
+            engine::words_between(normal, sense.end, hit.start, window) <= window
+        } else if hit.end <= sense.start {
+            engine::words_between(normal, hit.end, sense.start, window) <= window
+        } else {
+            true
+        }
+    })
 }
 
 /// Whether a unit introduces a list: it ends in a colon (or the `:-` of some plans).

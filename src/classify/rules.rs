@@ -21,8 +21,20 @@ pub const THEMES: [&str; 5] =
 /// The theme whose units get barrier categories.
 pub const BARRIERS_THEME: &str = "barriers";
 
-/// The rules format version this build reads.
-pub const RULES_VERSION: u32 = 1;
+/// The rules format version this build reads. Version 2 scores every distinct
+/// cue of a rule (version 1 counted a rule once), so version 1 files are refused
+/// rather than silently scored differently.
+pub const RULES_VERSION: u32 = 2;
+
+/// The pseudo-label of units about the request or the plan itself (restating the
+/// letter, approving or publishing the plan, minutes procedure). It is never
+/// written to a record: reaching its threshold makes a unit's content themes need
+/// `settings.non_answer_factor` times their thresholds.
+pub const NON_ANSWER: &str = "non_answer";
+
+/// The document kinds a record can name, in the order detection prefers them on a
+/// tie. Part of the output format: rules tune how each is detected, not the list.
+pub const DOCUMENT_KINDS: [&str; 3] = ["plan", "report", "minutes"];
 
 /// The rules shipped with plansift.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/classify.toml");
@@ -122,6 +134,22 @@ pub enum RulesError {
         /// What is missing.
         problem: &'static str,
     },
+    /// A `[[kind]]` or a rule's `kinds` names something that is not a document kind.
+    #[error("{rule:?}: unknown document kind {kind:?} (known: plan, report, minutes)")]
+    UnknownKind {
+        /// The kind definition or rule.
+        rule: String,
+        /// The unknown kind.
+        kind: String,
+    },
+    /// A sense window or cue count is out of range.
+    #[error("rule {rule:?}: {problem}")]
+    BadSetting {
+        /// The rule (or `settings`).
+        rule: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// The fallback category is not a declared category.
     #[error("settings.fallback_category {0:?} is not a declared [[category]]")]
     UnknownFallback(String),
@@ -151,6 +179,9 @@ pub struct RulesFile {
     /// Heading rules, tried in file order; the first that matches a heading wins.
     #[serde(default, rename = "heading")]
     pub headings: Vec<HeadingDef>,
+    /// How each document kind is recognised, and what changes for it.
+    #[serde(default, rename = "kind")]
+    pub kinds: Vec<KindDef>,
 }
 
 /// Global settings.
@@ -181,6 +212,30 @@ pub struct Settings {
     /// The most words a unit may have to count as a pseudo-heading.
     #[serde(default = "default_pseudo_words")]
     pub pseudo_heading_max_words: usize,
+    /// How many distinct cues of one rule count, when the rule sets no `max_cues`.
+    #[serde(default = "default_max_cues")]
+    pub max_cues: usize,
+    /// A unit about the request or the plan itself (its `non_answer` score reaches
+    /// the threshold) keeps a content theme only when the theme's score reaches
+    /// this many times its threshold.
+    #[serde(default = "default_non_answer_factor")]
+    pub non_answer_factor: f64,
+    /// A unit whose barriers score reaches this share of its threshold states a
+    /// barrier when some barrier category's topic also reaches its threshold
+    /// ("allocations were announced late": a topic and the tone of an obstacle).
+    #[serde(default = "default_barrier_tone_share")]
+    pub barrier_tone_share: f64,
+    /// A barrier whose categories all stay under their thresholds takes the one
+    /// that came nearest, if it reached this share of its threshold; else the
+    /// fallback category.
+    #[serde(default = "default_nearest_category_share")]
+    pub nearest_category_share: f64,
+    /// The kind a document is when no `[[kind]]` reaches its `min_cues`.
+    #[serde(default = "default_kind")]
+    pub default_kind: String,
+    /// How many units from the top of a document kind detection reads.
+    #[serde(default = "default_kind_units")]
+    pub kind_sample_units: usize,
 }
 
 impl Default for Settings {
@@ -193,6 +248,12 @@ impl Default for Settings {
             other_themes_in_barrier_units_factor: default_barrier_factor(),
             pseudo_headings: true,
             pseudo_heading_max_words: default_pseudo_words(),
+            max_cues: default_max_cues(),
+            non_answer_factor: default_non_answer_factor(),
+            barrier_tone_share: default_barrier_tone_share(),
+            nearest_category_share: default_nearest_category_share(),
+            default_kind: default_kind(),
+            kind_sample_units: default_kind_units(),
         }
     }
 }
@@ -215,6 +276,30 @@ fn default_lead_in_words() -> usize {
 fn default_pseudo_words() -> usize {
     25
 }
+fn default_max_cues() -> usize {
+    2
+}
+fn default_non_answer_factor() -> f64 {
+    3.0
+}
+fn default_barrier_tone_share() -> f64 {
+    0.4
+}
+fn default_nearest_category_share() -> f64 {
+    0.5
+}
+fn default_kind() -> String {
+    "plan".to_string()
+}
+fn default_kind_units() -> usize {
+    80
+}
+fn default_window() -> usize {
+    6
+}
+
+/// Largest sense window, in words.
+const MAX_WINDOW: usize = 50;
 
 /// One barrier category.
 #[derive(Debug, Clone, Deserialize)]
@@ -227,25 +312,46 @@ pub struct CategoryDef {
     pub description: String,
 }
 
-/// One content rule: phrases and regexes that, when found in a unit, add
-/// `weight` to each of `labels`.
+/// One content rule, a family of cues: phrases and regexes that say one thing
+/// in the ways councils say it. Each distinct cue found in a unit adds `weight`
+/// to each of `labels`, up to `max_cues` cues.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
     /// Unique id, written into the evidence.
     pub id: String,
-    /// Themes and/or categories this rule scores.
+    /// What the family stands for, for people reading the rules.
+    #[serde(default)]
+    pub description: String,
+    /// Themes and/or categories this rule scores (or [`NON_ANSWER`]).
     pub labels: Vec<String>,
-    /// Score added to each label when the rule matches (once per unit); negative
-    /// weights count against a label.
+    /// Score added to each label per distinct cue found; negative weights count
+    /// against a label.
     #[serde(default = "default_threshold")]
     pub weight: f64,
-    /// Phrases in the phrase syntax.
+    /// The most distinct cues that count (default `settings.max_cues`).
+    #[serde(default)]
+    pub max_cues: Option<usize>,
+    /// Phrases in the phrase syntax; each is one cue.
     #[serde(default)]
     pub phrases: Vec<String>,
-    /// Regular expressions (Rust `regex` syntax, case-insensitive).
+    /// Regular expressions (Rust `regex` syntax, case-insensitive); each is one cue.
     #[serde(default)]
     pub regexes: Vec<String>,
+    /// Sense: a cue counts only when one of these phrases stands within `window`
+    /// words of it ("demand" near "rising").
+    #[serde(default)]
+    pub near: Vec<String>,
+    /// Sense: a cue does not count when one of these phrases stands within
+    /// `window` words of it ("demand" near "reduce").
+    #[serde(default)]
+    pub not_near: Vec<String>,
+    /// Words either side of a cue that `near` and `not_near` look at.
+    #[serde(default = "default_window")]
+    pub window: usize,
+    /// The document kinds the rule applies in; empty for all.
+    #[serde(default)]
+    pub kinds: Vec<String>,
 }
 
 /// Text in which other rules' matches are ignored ("barrier-free access" is not a barrier).
@@ -273,10 +379,37 @@ pub struct HeadingDef {
     pub id: String,
     /// The themes set; empty means "a known non-theme section" that stops outer headings applying.
     pub themes: Vec<String>,
+    /// Content themes of units in this section need this many times their
+    /// thresholds (an introduction restates the request in the answers' words).
+    #[serde(default = "default_threshold")]
+    pub content_factor: f64,
     /// Phrases in the phrase syntax.
     #[serde(default)]
     pub phrases: Vec<String>,
     /// Regular expressions.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+}
+
+/// How one document kind is recognised and what changes for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindDef {
+    /// One of [`DOCUMENT_KINDS`].
+    pub id: String,
+    /// What the kind is, for people reading the rules.
+    #[serde(default)]
+    pub description: String,
+    /// Distinct cues that must be found in the top of a document (headings and
+    /// units) for it to be this kind.
+    pub min_cues: usize,
+    /// Content themes of every unit need this many times their thresholds.
+    #[serde(default = "default_threshold")]
+    pub content_factor: f64,
+    /// Phrases in the phrase syntax; each is one cue.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Regular expressions; each is one cue.
     #[serde(default)]
     pub regexes: Vec<String>,
 }
@@ -375,11 +508,19 @@ fn validate(file: &RulesFile) -> Result<(), RulesError> {
         "settings.other_themes_in_barrier_units_factor",
         file.settings.other_themes_in_barrier_units_factor,
     )?;
+    check_threshold("settings.non_answer_factor", file.settings.non_answer_factor)?;
+    check_threshold("settings.barrier_tone_share", file.settings.barrier_tone_share)?;
+    check_threshold("settings.nearest_category_share", file.settings.nearest_category_share)?;
+    if file.settings.max_cues == 0 {
+        return Err(RulesError::BadSetting { rule: "settings".into(), problem: "max_cues must be at least 1".into() });
+    }
+    check_kind("settings.default_kind", &file.settings.default_kind)?;
     let mut seen = HashSet::new();
     let mut labels: HashSet<&str> = THEMES.iter().copied().collect();
+    labels.insert(NON_ANSWER);
     for category in &file.categories {
         check_id(&category.id, &mut seen)?;
-        if category.id.contains(['.', '-']) || THEMES.contains(&category.id.as_str()) {
+        if category.id.contains(['.', '-']) || THEMES.contains(&category.id.as_str()) || category.id == NON_ANSWER {
             return Err(RulesError::BadId { id: category.id.clone() });
         }
         labels.insert(&category.id);
@@ -407,6 +548,32 @@ fn validate(file: &RulesFile) -> Result<(), RulesError> {
             return Err(RulesError::BadWeight { rule: rule.id.clone(), weight: rule.weight });
         }
         check_patterns(&rule.id, &rule.phrases, &rule.regexes)?;
+        if rule.max_cues == Some(0) {
+            return Err(RulesError::BadSetting { rule: rule.id.clone(), problem: "max_cues must be at least 1".into() });
+        }
+        if !(1..=MAX_WINDOW).contains(&rule.window) {
+            return Err(RulesError::BadSetting {
+                rule: rule.id.clone(),
+                problem: format!("window must be 1 to {MAX_WINDOW} words"),
+            });
+        }
+        for sense in [&rule.near, &rule.not_near] {
+            if !sense.is_empty() {
+                check_patterns(&rule.id, sense, &[])?;
+            }
+        }
+        for kind in &rule.kinds {
+            check_kind(&rule.id, kind)?;
+        }
+    }
+    let mut kinds_seen = HashSet::new();
+    for kind in &file.kinds {
+        check_kind(&kind.id, &kind.id)?;
+        if !kinds_seen.insert(kind.id.as_str()) {
+            return Err(RulesError::DuplicateId { id: kind.id.clone() });
+        }
+        check_threshold(&kind.id, kind.content_factor)?;
+        check_patterns(&kind.id, &kind.phrases, &kind.regexes)?;
     }
     for exclusion in &file.exclusions {
         check_id(&exclusion.id, &mut seen)?;
@@ -424,9 +591,18 @@ fn validate(file: &RulesFile) -> Result<(), RulesError> {
                 return Err(RulesError::UnknownTheme { rule: heading.id.clone(), theme: theme.clone() });
             }
         }
+        check_threshold(&heading.id, heading.content_factor)?;
         check_patterns(&heading.id, &heading.phrases, &heading.regexes)?;
     }
     Ok(())
+}
+
+fn check_kind(rule: &str, kind: &str) -> Result<(), RulesError> {
+    if DOCUMENT_KINDS.contains(&kind) {
+        Ok(())
+    } else {
+        Err(RulesError::UnknownKind { rule: rule.to_string(), kind: kind.to_string() })
+    }
 }
 
 #[cfg(test)]
@@ -434,7 +610,7 @@ mod tests {
     use super::*;
 
     const BASE: &str = r#"
-version = 1
+version = 2
 [[category]]
 id = "other"
 [[category]]
@@ -510,6 +686,6 @@ id = "funding_certainty"
             with("[[rule]]\nid = \"u\"\nlabel = \"barriers\"\nphrases = [\"x\"]"),
             Err(RulesError::Syntax(_))
         ));
-        assert!(matches!(Rules::from_toml("version = 2"), Err(RulesError::Version { found: 2 })));
+        assert!(matches!(Rules::from_toml("version = 1"), Err(RulesError::Version { found: 1 })));
     }
 }

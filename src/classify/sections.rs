@@ -20,16 +20,18 @@ use super::{Classifier, UnitRef};
 use crate::document::BlockKind;
 
 /// A heading rule that matched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeadingMatch {
     /// The heading rule's id.
     pub rule: String,
     /// The themes it sets (empty: a known section without a theme).
     pub themes: Vec<String>,
+    /// How many times their thresholds content themes need beneath it.
+    pub content_factor: f64,
 }
 
 /// The themes a unit's section gives it and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionTheme {
     /// The heading rule's id.
     pub rule: String,
@@ -37,15 +39,20 @@ pub struct SectionTheme {
     pub themes: Vec<String>,
     /// The heading (or pseudo-heading unit) text.
     pub heading: String,
+    /// How many times their thresholds content themes need in this section.
+    pub content_factor: f64,
 }
 
 /// Where a unit stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Placement {
     /// The section's themes, if a mapped heading with themes is above the unit.
     pub section: Option<Arc<SectionTheme>>,
     /// The unit reads as a heading and opens a section itself.
     pub is_pseudo_heading: bool,
+    /// How many times their thresholds the unit's content themes need, from the
+    /// nearest mapped heading (themed or not).
+    pub content_factor: f64,
 }
 
 /// Walks a document's units in order, tracking sections and pseudo-headings.
@@ -82,8 +89,14 @@ impl<'c> SectionTracker<'c> {
         // A "heading" ending in a colon is a list's lead-in taken for a heading; the
         // list items judge themselves (and inherit from lead-ins, see the classifier).
         let found = if is_transparent(heading) { None } else { self.classifier.match_heading(heading) };
-        let found =
-            found.map(|m| Arc::new(SectionTheme { rule: m.rule, themes: m.themes, heading: heading.to_string() }));
+        let found = found.map(|m| {
+            Arc::new(SectionTheme {
+                rule: m.rule,
+                themes: m.themes,
+                heading: heading.to_string(),
+                content_factor: m.content_factor,
+            })
+        });
         self.cache.insert(heading.to_string(), found.clone());
         found
     }
@@ -136,7 +149,7 @@ impl<'c> SectionTracker<'c> {
         };
         self.last = current.clone();
         if candidate && neighbour_candidate {
-            return Placement { section: None, is_pseudo_heading: true };
+            return Placement { section: None, is_pseudo_heading: true, content_factor: 1.0 };
         }
         // A short list item is usually content ("Review of service delivery
         // models"); only a numbered or question-form one stands for a heading.
@@ -149,13 +162,15 @@ impl<'c> SectionTracker<'c> {
                         rule: found.rule,
                         themes: found.themes,
                         heading: unit.text.to_string(),
+                        content_factor: found.content_factor,
                     });
                     self.pseudo = Some((section, unit.section.to_vec()));
-                    return Placement { section: None, is_pseudo_heading: true };
+                    return Placement { section: None, is_pseudo_heading: true, content_factor: 1.0 };
                 }
             }
         }
-        Placement { section: current.filter(|c| !c.themes.is_empty()), is_pseudo_heading: false }
+        let content_factor = current.as_ref().map_or(1.0, |c| c.content_factor);
+        Placement { section: current.filter(|c| !c.themes.is_empty()), is_pseudo_heading: false, content_factor }
     }
 }
 
