@@ -29,6 +29,10 @@ fn sample_corpus_gives_five_valid_records() {
         assert!(paragraphs.len() >= 15, "{id}: only {} paragraphs", paragraphs.len());
         assert_eq!(record["source"]["sha256"].as_str().unwrap().len(), 64);
     }
+    let kind = |id: &str| read_json(&out.path().join(format!("{id}.json")))["document"]["kind"].clone();
+    assert_eq!(kind("bromsgrove"), "report", "a cabinet report with the plan appended");
+    assert_eq!(kind("devon-minutes"), "minutes");
+    assert_eq!(kind("ashfield"), "plan");
     let pdf = read_json(&out.path().join("bromsgrove.json"));
     assert_eq!(pdf["source"]["content_type"], "application/pdf");
     assert!(pdf["document"]["pages"].as_u64().unwrap() >= 2);

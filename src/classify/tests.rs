@@ -131,14 +131,120 @@ fn a_lead_in_taken_for_a_heading_does_not_end_the_section() {
 
 #[test]
 fn a_rule_matching_inside_its_own_longer_match_gives_one_span() {
-    let text = "Notwithstanding the uncertainty brought about by the delay of Local Government Funding Reform, \
+    let text = "Notwithstanding the uncertainty brought about by the delay of Local Government Finance Reform, \
                 the estimated cumulative funding gap rises.";
     let labels = one(text, &[]);
     let chars: Vec<char> = text.chars().collect();
     let reform = labels.evidence.iter().find(|e| e.rule == "fc.short-term").expect("funding certainty evidence");
     let quoted: Vec<String> = reform.spans.iter().map(|s| chars[s[0]..s[1]].iter().collect()).collect();
-    assert_eq!(quoted, ["Local Government Funding Reform"]);
+    assert_eq!(quoted, ["Local Government Finance Reform"]);
     for evidence in &labels.evidence {
         assert!(evidence.spans.windows(2).all(|w| w[0][1] <= w[1][0]), "overlapping spans: {evidence:?}");
     }
+}
+
+/// A classifier over a small rules file written for one test.
+fn with_rules(extra: &str) -> Classifier {
+    let text = format!(
+        "version = 2\n[settings]\nmax_cues = 2\n[[category]]\nid = \"other\"\n[[category]]\nid = \"demand_pressures\"\n{extra}"
+    );
+    Classifier::new(Rules::from_toml(&text).expect("test rules are valid")).expect("compiles")
+}
+
+#[test]
+fn every_distinct_cue_counts_up_to_max_cues() {
+    let c = with_rules(
+        "[[rule]]\nid = \"mo\"\nlabels = [\"monitoring\"]\nweight = 0.5\nphrases = [\"kpi~\", \"scorecard~\", \"benchmark*\"]",
+    );
+    let themes = |text: &str| c.classify(&[unit("p1", text, BlockKind::Paragraph, &[])]).remove(0).themes;
+    assert!(themes("Our KPIs are published.").is_empty(), "one cue of weight 0.5 stays under the threshold");
+    assert!(themes("KPIs and KPIs again.").is_empty(), "the same cue twice is one cue");
+    assert_eq!(themes("KPIs sit in a scorecard."), ["monitoring"], "two distinct cues reach it");
+    let capped = with_rules(
+        "[[rule]]\nid = \"mo\"\nlabels = [\"monitoring\"]\nweight = 0.4\nmax_cues = 2\nphrases = [\"kpi~\", \"scorecard~\", \"benchmark*\"]",
+    );
+    let labels = capped.classify(&[unit("p1", "KPIs, a scorecard and benchmarking.", BlockKind::Paragraph, &[])]);
+    assert!(labels[0].themes.is_empty(), "max_cues = 2 caps the score at 0.8: {labels:?}");
+}
+
+#[test]
+fn a_cue_inside_a_longer_cue_of_its_family_is_not_a_second_cue() {
+    let c = with_rules(
+        "[[rule]]\nid = \"dp\"\nlabels = [\"barriers\"]\nweight = 0.5\nphrases = [\"social care\", \"adult social care\"]",
+    );
+    let labels = c.classify(&[unit("p1", "Adult social care is our largest budget.", BlockKind::Paragraph, &[])]);
+    assert!(labels[0].themes.is_empty(), "{labels:?}");
+}
+
+#[test]
+fn senses_need_their_neighbours() {
+    let c = with_rules(
+        "[[rule]]\nid = \"dp\"\nlabels = [\"barriers\", \"demand_pressures\"]\nphrases = [\"demand~\"]\n\
+         near = [\"rising\", \"increas*\"]\nnot_near = [\"reduce~\"]\nwindow = 3",
+    );
+    let barriers = |text: &str| c.classify(&[unit("p1", text, BlockKind::Paragraph, &[])]).remove(0).barriers;
+    assert_eq!(barriers("Rising demand for temporary accommodation."), ["demand_pressures"]);
+    assert!(barriers("Demand for garden waste permits.").is_empty(), "a bare mention");
+    assert!(barriers("Early help has helped reduce rising demand.").is_empty(), "reduce nearby: service work");
+    assert!(barriers("Rising costs, many other things and then demand.").is_empty(), "too far apart");
+}
+
+#[test]
+fn a_non_answer_lead_in_makes_its_list_non_answers() {
+    let c = classifier();
+    let section = vec!["Our productivity plan".to_string()];
+    let units = [
+        unit("p1", "The plan covers the following areas:", BlockKind::Paragraph, &section),
+        unit("p2", "Transforming services and redesigning how we work", BlockKind::ListItem, &section),
+        unit("p3", "Using digital technology and better data", BlockKind::ListItem, &section),
+        unit("p4", "We moved our revenues service onto a new cloud platform in 2023.", BlockKind::Paragraph, &section),
+    ];
+    let labels = c.classify(&units);
+    for (i, l) in labels[..3].iter().enumerate() {
+        assert!(l.themes.is_empty(), "unit {} restates the request: {l:?}", i + 1);
+    }
+    assert_eq!(labels[3].themes, ["technology_and_data"], "the list ends where running text resumes");
+}
+
+#[test]
+fn procedure_and_restated_requests_get_no_theme() {
+    for text in [
+        "RESOLVED that the Productivity Plan be approved for submission to the Department.",
+        "In April the Minister wrote to every council asking for a plan on transformation, technology and data, waste and barriers.",
+        "Cabinet is asked to approve the plan and delegate authority to the Chief Executive to publish it on the website.",
+    ] {
+        let labels = one(text, &[]);
+        assert!(labels.themes.is_empty(), "{text}: {labels:?}");
+    }
+    let labels = one("Members asked about agency spend; the Director said agency costs had fallen by £1.2m.", &[]);
+    assert!(labels.themes.contains(&"reducing_waste".to_string()), "members' substantive points count: {labels:?}");
+}
+
+#[test]
+fn an_introduction_asks_more_of_content_than_a_theme_section() {
+    let intro = vec!["Introduction".to_string()];
+    let text = "We are investing in technology across the council.";
+    assert!(one(text, &intro).themes.is_empty(), "one cue is not enough in an introduction");
+    assert_eq!(one(text, &[]).themes, ["technology_and_data"]);
+}
+
+#[test]
+fn a_barrier_takes_its_nearest_category_before_other() {
+    let section = vec!["Barriers to delivery".to_string()];
+    let labels = one("Limited investment in training.", &section);
+    assert_eq!(labels.barriers, ["workforce_and_skills"], "{labels:?}");
+}
+
+#[test]
+fn document_kind_comes_from_the_top_of_the_document() {
+    let c = classifier();
+    let minutes = vec!["Minutes of the Cabinet".to_string()];
+    let units = [
+        unit("p1", "Present: Councillors Smith (Chair), Jones and Patel.", BlockKind::Paragraph, &minutes),
+        unit("p2", "Apologies for absence were received from Councillor Lee.", BlockKind::Paragraph, &minutes),
+        unit("p3", "RESOLVED that the minutes of the meeting held on 4 June be signed.", BlockKind::Paragraph, &minutes),
+    ];
+    assert_eq!(c.document_kind(&units), "minutes");
+    assert_eq!(c.document_kind(&units[..1]), "plan", "one cue is not enough");
+    assert_eq!(c.classify_document(&units).kind, "minutes");
 }

@@ -4,7 +4,12 @@
 //! own block unless it is a hard wrap of the line before (the line before is long
 //! and unfinished, or this line starts in lower case). Bulleted and numbered lines
 //! become list items, tab-separated lines table rows, and short title-like lines
-//! headings.
+//! headings, as the HTML and PDF paths do: a heading is short, reads as a title and
+//! is followed by body text. A numbered line is a section heading only when it
+//! stands alone ("2. Using technology"), never when it is hard-wrapped into the next
+//! line or one of several numbered lines together (a numbered list). Page footers
+//! ("Page 2 of 4") and short lines repeated down the document (running headers)
+//! are furniture and dropped.
 
 use std::sync::LazyLock;
 
@@ -22,6 +27,15 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SECTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{1,2})((?:\.[0-9]{1,2})*)\.?\s+\S").expect("valid regex"));
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[\s|–—-])page\s+[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?\s*$|^[0-9]{1,4}\s*(?:of|/)\s*[0-9]{1,4}$|^[0-9]{1,4}$")
+        .expect("valid regex")
+});
+
+/// Most words a running header or footer line has.
+const FURNITURE_MAX_WORDS: usize = 12;
+/// How often a short line must recur (digits aside) to count as a running header.
+const RUNNING_HEADER_REPEATS: usize = 3;
 
 /// Extracts blocks from plain text `bytes`; the charset comes from `content_type`,
 /// else a BOM, else detection.
@@ -40,9 +54,14 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Document {
 /// Extracts blocks from already-decoded text.
 pub fn from_str(text: &str) -> Document {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let furniture = running_lines(&text);
     let mut blocks: Vec<Block> = Vec::new();
     for chunk in text.split("\n\n") {
-        let lines: Vec<&str> = chunk.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> = chunk
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !is_furniture(l, &furniture))
+            .collect();
+        let numbered = lines.iter().filter(|l| NUMBERED.is_match(l.trim())).count();
         let mut current: Option<Block> = None;
         for (i, raw) in lines.iter().enumerate() {
             let line = raw.trim_matches(|c: char| c.is_whitespace() && c != '\t');
@@ -57,7 +76,9 @@ pub fn from_str(text: &str) -> Document {
             if let Some(done) = current.take() {
                 blocks.push(done);
             }
-            current = Some(classify_line(line, lines.len() == 1, next, blocks.is_empty()));
+            let wrapped = next.is_some_and(|n| continues(&collapse_whitespace(line), BlockKind::Paragraph, n));
+            let context = LineContext { alone_in_chunk: lines.len() == 1, next, first: blocks.is_empty(), wrapped, numbered_run: numbered >= 2 };
+            current = Some(classify_line(line, &context));
         }
         if let Some(done) = current.take() {
             blocks.push(done);
@@ -83,7 +104,48 @@ fn continues(text: &str, kind: BlockKind, line: &str) -> bool {
         || unfinished && last_line_len >= 60 && text.ends_with(|c: char| c.is_alphanumeric() || c == ',')
 }
 
-fn classify_line(line: &str, alone_in_chunk: bool, next: Option<&str>, first: bool) -> Block {
+/// What a line's neighbours say about it.
+struct LineContext<'a> {
+    /// The line is the only one of its blank-line chunk.
+    alone_in_chunk: bool,
+    /// The next line of the chunk.
+    next: Option<&'a str>,
+    /// No block came before it.
+    first: bool,
+    /// The next line continues this one (a hard wrap): it is running text.
+    wrapped: bool,
+    /// Its chunk has several numbered lines: they are a list.
+    numbered_run: bool,
+}
+
+/// Normalised texts of the short lines that recur down the document (running
+/// headers), digits aside so that page and date variants count as one.
+fn running_lines(text: &str) -> std::collections::HashSet<String> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for line in text.lines() {
+        let key = furniture_key(line);
+        if !key.is_empty() && line.split_whitespace().count() <= FURNITURE_MAX_WORDS {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n >= RUNNING_HEADER_REPEATS).map(|(key, _)| key).collect()
+}
+
+fn furniture_key(line: &str) -> String {
+    let key: String = line.chars().filter(|c| !c.is_ascii_digit()).collect();
+    collapse_whitespace(&key).to_lowercase()
+}
+
+/// A page footer or number, or a running header: not text of the document.
+fn is_furniture(line: &str, running: &std::collections::HashSet<String>) -> bool {
+    let trimmed = line.trim();
+    if trimmed.split_whitespace().count() > FURNITURE_MAX_WORDS || trimmed.ends_with(['.', ':', ';', ',']) {
+        return false;
+    }
+    PAGE_NUMBER.is_match(trimmed) || running.contains(&furniture_key(trimmed))
+}
+
+fn classify_line(line: &str, context: &LineContext<'_>) -> Block {
     if line.contains('\t') {
         let cells: Vec<String> = line.split('\t').map(collapse_whitespace).filter(|c| !c.is_empty()).collect();
         if cells.len() >= 2 {
@@ -91,7 +153,9 @@ fn classify_line(line: &str, alone_in_chunk: bool, next: Option<&str>, first: bo
         }
     }
     let text = collapse_whitespace(line);
-    if let Some(level) = heading_level(&text, alone_in_chunk, next, first) {
+    let numbered = NUMBERED.is_match(&text);
+    let may_be_heading = !context.wrapped && !(numbered && context.numbered_run);
+    if let Some(level) = heading_level(&text, context.alone_in_chunk, context.next, context.first).filter(|_| may_be_heading) {
         return Block::heading(level, text);
     }
     if list_marker_len(&text).is_some() {
@@ -170,6 +234,38 @@ mod tests {
         );
         assert_eq!(doc.blocks[0].level, Some(1));
         assert_eq!(doc.blocks[2].level, Some(2));
+    }
+
+    #[test]
+    fn numbered_lists_and_wrapped_numbered_lines_are_not_headings() {
+        let doc = from_str(
+            "2. How we transformed services\n\nThe priorities agreed are:\n\n1. Review our garden waste charging model so that the service fully\n   recovers its costs.\n2. Bring the licensing teams together\n\n3.1 Councils were also asked to report their spend on agency staff and\nconsultants, which we set out below.",
+        );
+        assert_eq!(
+            kinds(&doc),
+            [
+                (BlockKind::Heading, "2. How we transformed services"),
+                (BlockKind::Paragraph, "The priorities agreed are:"),
+                (
+                    BlockKind::ListItem,
+                    "1. Review our garden waste charging model so that the service fully recovers its costs."
+                ),
+                (BlockKind::ListItem, "2. Bring the licensing teams together"),
+                (
+                    BlockKind::Paragraph,
+                    "3.1 Councils were also asked to report their spend on agency staff and consultants, which we set out below."
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn page_footers_and_running_headers_are_dropped() {
+        let page = |n: u32| format!("Cabinet 10 July 2024\n\nParagraph {n} of the report, long enough to be running text.\n\nExample Council | Plan | Page {n} of 3");
+        let doc = from_str(&(1..=3).map(page).collect::<Vec<_>>().join("\n\n"));
+        let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts.iter().all(|t| t.starts_with("Paragraph")), "{texts:?}");
     }
 
     #[test]

@@ -166,6 +166,7 @@ pub fn score_documents(classifier: &Classifier) -> eval::Report {
     let gold: Vec<GoldUnit> = eval::read_gold(&docs.join("gold.jsonl")).expect("documents gold");
     let names: BTreeSet<String> = gold.iter().map(|u| u.doc.clone()).collect();
     let mut records = std::collections::HashMap::new();
+    let mut kinds = std::collections::HashMap::new();
     for name in names {
         let text = std::fs::read_to_string(docs.join(format!("{name}.txt"))).expect("challenge document");
         let mut document = plansift::extract::text::from_str(&text);
@@ -173,7 +174,9 @@ pub fn score_documents(classifier: &Classifier) -> eval::Report {
         let units = plansift::segment::segment(std::slice::from_ref(&document));
         let refs: Vec<UnitRef<'_>> =
             units.iter().map(|u| UnitRef { id: &u.id, text: &u.text, kind: u.kind, section: &u.section }).collect();
-        let labels = classifier.classify(&refs);
+        let classified = classifier.classify_document(&refs);
+        kinds.insert(name.clone(), classified.kind.to_string());
+        let labels = classified.labels;
         let predicted: Vec<PredictedUnit> = units
             .iter()
             .zip(labels)
@@ -185,7 +188,7 @@ pub fn score_documents(classifier: &Classifier) -> eval::Report {
             .collect();
         records.insert(name, predicted);
     }
-    eval::evaluate(&gold, &records, 10)
+    eval::evaluate_with_kinds(&gold, &records, &kinds, 10)
 }
 
 /// The figures as text: micro and per-label precision, recall and F1.
