@@ -218,11 +218,15 @@ pub fn read_records(dir: &Path) -> Result<HashMap<String, Vec<PredictedUnit>>, E
     read_records_with_kinds(dir).map(|(records, _)| records)
 }
 
+/// Record id to its paragraphs as the scorer sees them.
+pub type RecordUnits = HashMap<String, Vec<PredictedUnit>>;
+
+/// Record id to its `document.kind`.
+pub type RecordKinds = HashMap<String, String>;
+
 /// [`read_records`], also giving each record's `document.kind` (`plan` where a
 /// record names none).
-pub fn read_records_with_kinds(
-    dir: &Path,
-) -> Result<(HashMap<String, Vec<PredictedUnit>>, HashMap<String, String>), EvalError> {
+pub fn read_records_with_kinds(dir: &Path) -> Result<(RecordUnits, RecordKinds), EvalError> {
     let mut kinds = HashMap::new();
     let entries = std::fs::read_dir(dir).map_err(|source| EvalError::ReadRecords { path: dir.into(), source })?;
     let mut records = HashMap::new();

@@ -2,8 +2,10 @@
 //! one Aho-Corasick automaton and one `RegexSet`.
 //!
 //! A text is scanned once by the automaton (overlapping matches, word boundaries
-//! checked afterwards) and once by the set; only the regexes the set reports are
-//! run again on their own, to get their spans. Spans are character offsets into
+//! checked afterwards). The automaton also holds each regex's literal prefixes
+//! (read from the regex by `regex-syntax`): a regex runs only from where one of
+//! its prefixes was found, so a rule file with many regexes costs little more
+//! than one with few. A regex without a finite set of prefixes runs on every text. Spans are character offsets into
 //! the original text: normalised text has one ASCII byte per character, so
 //! automaton and regexes run over bytes without Unicode tables (fast DFAs) and
 //! their byte offsets are the character offsets.
@@ -11,7 +13,10 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::util::syntax;
+use regex_automata::{meta, Anchored, Input};
+use regex_syntax::hir::literal::Extractor;
 
 use super::pattern::{self, Compiled};
 use super::rules::RulesError;
@@ -54,11 +59,72 @@ struct LiteralTarget {
 #[derive(Debug, Clone)]
 struct LiteralInfo {
     targets: Vec<LiteralTarget>,
+    /// Regexes (indices into `Matcher::regexes`) whose matches may begin here.
+    anchors: Vec<usize>,
     starts_word: bool,
     ends_word: bool,
 }
 
-/// Compiles one regex the way the engine runs it (validation uses this too).
+thread_local! {
+    /// Per-thread buffer of (regex, start) candidates, reused from one text to the next.
+    static CANDIDATES: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Most prefixes one regex may have before it is run on every text instead.
+const MAX_PREFIXES: usize = 250;
+
+/// The literal prefixes every match of `pattern` (over normalised text) begins
+/// with, or `None` when there is no usable finite set.
+fn regex_prefixes(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).ok()?;
+    let seq = Extractor::new().extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > MAX_PREFIXES {
+        return None;
+    }
+    let mut out = Vec::with_capacity(literals.len());
+    for literal in literals {
+        let bytes = literal.as_bytes();
+        // Normalised text is lower case: an upper-case prefix would never be
+        // found although the case-insensitive regex matches.
+        if bytes.is_empty() || bytes.iter().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            return None;
+        }
+        out.push(String::from_utf8_lossy(bytes).into_owned());
+    }
+    Some(out)
+}
+
+/// The automaton slot of literal `text`, added when new.
+fn literal_slot(
+    index: &mut HashMap<String, usize>,
+    texts: &mut Vec<String>,
+    literals: &mut Vec<LiteralInfo>,
+    text: &str,
+) -> usize {
+    *index.entry(text.to_string()).or_insert_with(|| {
+        texts.push(text.to_string());
+        literals.push(LiteralInfo {
+            targets: Vec::new(),
+            anchors: Vec::new(),
+            starts_word: text.chars().next().is_some_and(pattern::is_word_char),
+            ends_word: text.chars().last().is_some_and(pattern::is_word_char),
+        });
+        literals.len() - 1
+    })
+}
+
+/// Compiles one regex for matching: the same syntax as [`build_regex`], as a
+/// regex that can be run anchored at a position.
+fn build_searcher(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
+    meta::Builder::new()
+        .syntax(syntax::Config::new().case_insensitive(true).unicode(false).utf8(false))
+        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build(&pattern::regex_for_normalised(pattern))
+        .map_err(Box::new)
+}
+
+/// Compiles one regex the way the rules file is validated.
 pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(&pattern::regex_for_normalised(pattern))
         .case_insensitive(true)
@@ -92,8 +158,9 @@ pub fn words_between(normal: &[u8], from: usize, to: usize, most: usize) -> usiz
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
     literals: Vec<LiteralInfo>,
-    set: Option<RegexSet>,
-    regexes: Vec<(usize, u32, Regex)>,
+    regexes: Vec<(usize, u32, meta::Regex)>,
+    /// Regexes without literal prefixes: run on every text.
+    always: Vec<usize>,
 }
 
 impl Matcher {
@@ -103,14 +170,17 @@ impl Matcher {
         let mut literal_texts: Vec<String> = Vec::new();
         let mut literals: Vec<LiteralInfo> = Vec::new();
         let mut regex_texts: Vec<String> = Vec::new();
-        let mut regexes: Vec<(usize, u32, Regex)> = Vec::new();
+        let mut regexes: Vec<(usize, u32, meta::Regex)> = Vec::new();
+        let mut always: Vec<usize> = Vec::new();
         for (rule, source) in sources.iter().enumerate() {
             let mut add_regex = |text: String, cue: u32| -> Result<(), RulesError> {
-                let compiled = build_regex(&text).map_err(|e| RulesError::BadRegex {
+                let bad = |message: String| RulesError::BadRegex {
                     rule: source.id.to_string(),
                     pattern: text.clone(),
-                    message: e.to_string(),
-                })?;
+                    message,
+                };
+                build_regex(&text).map_err(|e| bad(e.to_string()))?;
+                let compiled = build_searcher(&text).map_err(|e| bad(e.to_string()))?;
                 regex_texts.push(pattern::regex_for_normalised(&text));
                 regexes.push((rule, cue, compiled));
                 Ok(())
@@ -125,15 +195,7 @@ impl Matcher {
                 match pattern::compile(&words) {
                     Compiled::Literals { texts, open_end } => {
                         for text in texts {
-                            let index = *literal_index.entry(text.clone()).or_insert_with(|| {
-                                literal_texts.push(text.clone());
-                                literals.push(LiteralInfo {
-                                    targets: Vec::new(),
-                                    starts_word: text.chars().next().is_some_and(pattern::is_word_char),
-                                    ends_word: text.chars().last().is_some_and(pattern::is_word_char),
-                                });
-                                literals.len() - 1
-                            });
+                            let index = literal_slot(&mut literal_index, &mut literal_texts, &mut literals, &text);
                             let targets = &mut literals[index].targets;
                             // The same text twice in one rule is one cue: its first phrase.
                             if !targets.iter().any(|t| t.rule == rule && t.open_end == open_end) {
@@ -146,6 +208,17 @@ impl Matcher {
             }
             for (i, regex) in source.regexes.iter().enumerate() {
                 add_regex(regex.clone(), (source.phrases.len() + i) as u32)?;
+            }
+        }
+        for (index, text) in regex_texts.iter().enumerate() {
+            match regex_prefixes(text) {
+                Some(prefixes) => {
+                    for prefix in prefixes {
+                        let slot = literal_slot(&mut literal_index, &mut literal_texts, &mut literals, &prefix);
+                        literals[slot].anchors.push(index);
+                    }
+                }
+                None => always.push(index),
             }
         }
         let automaton = if literal_texts.is_empty() {
@@ -162,19 +235,7 @@ impl Matcher {
                     .map_err(|e| RulesError::Syntax(format!("cannot build phrase automaton: {e}")))?,
             )
         };
-        let set = if regex_texts.is_empty() {
-            None
-        } else {
-            Some(
-                RegexSetBuilder::new(&regex_texts)
-                    .case_insensitive(true)
-                    .unicode(false)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| RulesError::Syntax(format!("cannot build regex set: {e}")))?,
-            )
-        };
-        Ok(Matcher { automaton, literals, set, regexes })
+        Ok(Matcher { automaton, literals, regexes, always })
     }
 
     /// Every match in `text`, sorted by rule then position, without duplicates.
@@ -192,11 +253,21 @@ impl Matcher {
         pattern::normalise_into(text, normal);
         hits.clear();
         let bytes = normal.as_slice();
+        CANDIDATES.with_borrow_mut(|candidates| self.scan(bytes, hits, candidates));
+        hits.sort_unstable();
+        hits.dedup();
+    }
+
+    /// The automaton pass and the anchored regex runs over normalised `bytes`.
+    fn scan(&self, bytes: &[u8], hits: &mut Vec<Hit>, candidates: &mut Vec<(usize, usize)>) {
+        candidates.clear();
         if let Some(automaton) = &self.automaton {
             for found in automaton.find_overlapping_iter(bytes) {
                 let info = &self.literals[found.pattern().as_usize()];
                 let (start, end) = (found.start(), found.end());
-                if info.starts_word && start > 0 && pattern::is_word_byte(bytes[start - 1]) {
+                candidates.extend(info.anchors.iter().map(|&regex| (regex, start)));
+                if info.targets.is_empty() || (info.starts_word && start > 0 && pattern::is_word_byte(bytes[start - 1]))
+                {
                     continue;
                 }
                 let next_is_word = bytes.get(end).is_some_and(|b| pattern::is_word_byte(*b));
@@ -213,18 +284,32 @@ impl Matcher {
                 }
             }
         }
-        if let Some(set) = &self.set {
-            for index in set.matches(bytes).iter() {
-                let (rule, cue, regex) = &self.regexes[index];
-                for found in regex.find_iter(bytes) {
-                    if found.end() > found.start() {
-                        hits.push(Hit { rule: *rule, start: found.start(), end: found.end(), cue: *cue });
-                    }
+        for &index in &self.always {
+            let (rule, cue, regex) = &self.regexes[index];
+            for found in regex.find_iter(bytes) {
+                if found.end() > found.start() {
+                    hits.push(Hit { rule: *rule, start: found.start(), end: found.end(), cue: *cue });
                 }
             }
         }
-        hits.sort_unstable();
-        hits.dedup();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // Every match of a regex begins at one of its prefixes: try an anchored
+        // match at each candidate not already inside a match.
+        let mut matched_to: Option<(usize, usize)> = None;
+        for &(index, start) in candidates.iter() {
+            if matched_to.is_some_and(|(last, to)| last == index && start < to) {
+                continue;
+            }
+            let (rule, cue, regex) = &self.regexes[index];
+            let input = Input::new(bytes).range(start..).anchored(Anchored::Yes);
+            if let Some(found) = regex.search(&input) {
+                if found.end() > found.start() {
+                    hits.push(Hit { rule: *rule, start: found.start(), end: found.end(), cue: *cue });
+                    matched_to = Some((index, found.end()));
+                }
+            }
+        }
     }
 }
 

@@ -662,9 +662,10 @@ impl Classifier {
         let categories = THEMES.len()..self.non_answer;
         let has_barriers = found[self.barriers_theme].is_some();
         if has_barriers {
-            let any_category = found[categories.clone()].iter().enumerate().any(|(i, f)| {
-                f.is_some() && i + THEMES.len() != self.fallback
-            });
+            let any_category = found[categories.clone()]
+                .iter()
+                .enumerate()
+                .any(|(i, f)| f.is_some() && i + THEMES.len() != self.fallback);
             if !any_category && found[self.fallback].is_none() {
                 found[self.fallback] = Some(vec![Evidence {
                     label: self.labels[self.fallback].clone(),

@@ -549,7 +549,10 @@ fn validate(file: &RulesFile) -> Result<(), RulesError> {
         }
         check_patterns(&rule.id, &rule.phrases, &rule.regexes)?;
         if rule.max_cues == Some(0) {
-            return Err(RulesError::BadSetting { rule: rule.id.clone(), problem: "max_cues must be at least 1".into() });
+            return Err(RulesError::BadSetting {
+                rule: rule.id.clone(),
+                problem: "max_cues must be at least 1".into(),
+            });
         }
         if !(1..=MAX_WINDOW).contains(&rule.window) {
             return Err(RulesError::BadSetting {

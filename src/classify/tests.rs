@@ -242,7 +242,12 @@ fn document_kind_comes_from_the_top_of_the_document() {
     let units = [
         unit("p1", "Present: Councillors Smith (Chair), Jones and Patel.", BlockKind::Paragraph, &minutes),
         unit("p2", "Apologies for absence were received from Councillor Lee.", BlockKind::Paragraph, &minutes),
-        unit("p3", "RESOLVED that the minutes of the meeting held on 4 June be signed.", BlockKind::Paragraph, &minutes),
+        unit(
+            "p3",
+            "RESOLVED that the minutes of the meeting held on 4 June be signed.",
+            BlockKind::Paragraph,
+            &minutes,
+        ),
     ];
     assert_eq!(c.document_kind(&units), "minutes");
     assert_eq!(c.document_kind(&units[..1]), "plan", "one cue is not enough");

@@ -57,10 +57,7 @@ pub fn from_str(text: &str) -> Document {
     let furniture = running_lines(&text);
     let mut blocks: Vec<Block> = Vec::new();
     for chunk in text.split("\n\n") {
-        let lines: Vec<&str> = chunk
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !is_furniture(l, &furniture))
-            .collect();
+        let lines: Vec<&str> = chunk.lines().filter(|l| !l.trim().is_empty() && !is_furniture(l, &furniture)).collect();
         let numbered = lines.iter().filter(|l| NUMBERED.is_match(l.trim())).count();
         let mut current: Option<Block> = None;
         for (i, raw) in lines.iter().enumerate() {
@@ -77,7 +74,13 @@ pub fn from_str(text: &str) -> Document {
                 blocks.push(done);
             }
             let wrapped = next.is_some_and(|n| continues(&collapse_whitespace(line), BlockKind::Paragraph, n));
-            let context = LineContext { alone_in_chunk: lines.len() == 1, next, first: blocks.is_empty(), wrapped, numbered_run: numbered >= 2 };
+            let context = LineContext {
+                alone_in_chunk: lines.len() == 1,
+                next,
+                first: blocks.is_empty(),
+                wrapped,
+                numbered_run: numbered >= 2,
+            };
             current = Some(classify_line(line, &context));
         }
         if let Some(done) = current.take() {
@@ -154,8 +157,10 @@ fn classify_line(line: &str, context: &LineContext<'_>) -> Block {
     }
     let text = collapse_whitespace(line);
     let numbered = NUMBERED.is_match(&text);
-    let may_be_heading = !context.wrapped && !(numbered && context.numbered_run);
-    if let Some(level) = heading_level(&text, context.alone_in_chunk, context.next, context.first).filter(|_| may_be_heading) {
+    let may_be_heading = !(context.wrapped || numbered && context.numbered_run);
+    if let Some(level) =
+        heading_level(&text, context.alone_in_chunk, context.next, context.first).filter(|_| may_be_heading)
+    {
         return Block::heading(level, text);
     }
     if list_marker_len(&text).is_some() {
@@ -261,7 +266,9 @@ mod tests {
 
     #[test]
     fn page_footers_and_running_headers_are_dropped() {
-        let page = |n: u32| format!("Cabinet 10 July 2024\n\nParagraph {n} of the report, long enough to be running text.\n\nExample Council | Plan | Page {n} of 3");
+        let page = |n: u32| {
+            format!("Cabinet 10 July 2024\n\nParagraph {n} of the report, long enough to be running text.\n\nExample Council | Plan | Page {n} of 3")
+        };
         let doc = from_str(&(1..=3).map(page).collect::<Vec<_>>().join("\n\n"));
         let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts.len(), 3, "{texts:?}");

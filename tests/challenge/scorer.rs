@@ -119,8 +119,7 @@ pub fn read_items() -> Vec<Item> {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("challenge file");
         for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let item: Item = serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("{}:{}: {e}", file.display(), i + 1));
+            let item: Item = serde_json::from_str(line).unwrap_or_else(|e| panic!("{}:{}: {e}", file.display(), i + 1));
             items.push(item);
         }
     }
@@ -150,7 +149,11 @@ pub fn score_items(classifier: &Classifier, items: &[Item]) -> Challenge {
         }
         if gold_t != pred_t || gold_b != pred_b {
             let show = |t: &BTreeSet<String>, b: &BTreeSet<String>| {
-                format!("{} / {}", t.iter().cloned().collect::<Vec<_>>().join(","), b.iter().cloned().collect::<Vec<_>>().join(","))
+                format!(
+                    "{} / {}",
+                    t.iter().cloned().collect::<Vec<_>>().join(","),
+                    b.iter().cloned().collect::<Vec<_>>().join(",")
+                )
             };
             out.errors.push((item.id.clone(), item.text.clone(), show(&gold_t, &gold_b), show(&pred_t, &pred_b)));
         }
@@ -196,12 +199,7 @@ pub fn to_text(c: &Challenge) -> String {
     let mut out = format!("challenge units {}\n", c.items);
     for (name, scores) in [("theme", &c.themes), ("barrier", &c.barriers)] {
         let m = scores.micro;
-        out.push_str(&format!(
-            "{name:8} micro P {:.3} R {:.3} F1 {:.3}\n",
-            m.precision(),
-            m.recall(),
-            m.f1()
-        ));
+        out.push_str(&format!("{name:8} micro P {:.3} R {:.3} F1 {:.3}\n", m.precision(), m.recall(), m.f1()));
         for (label, s) in &scores.per_label {
             out.push_str(&format!(
                 "    {label:34} P {:.2} R {:.2} F1 {:.2}  n={}\n",
@@ -212,9 +210,6 @@ pub fn to_text(c: &Challenge) -> String {
             ));
         }
     }
-    out.push_str(&format!(
-        "non-answers given a theme: {} of {}\n",
-        c.non_answers_labelled.0, c.non_answers_labelled.1
-    ));
+    out.push_str(&format!("non-answers given a theme: {} of {}\n", c.non_answers_labelled.0, c.non_answers_labelled.1));
     out
 }
