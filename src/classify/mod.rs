@@ -545,6 +545,13 @@ impl Classifier {
             }
         }
         let non_answer = context.content_factor >= settings.non_answer_factor;
+        // A unit about the request or the plan that answers nothing in its own
+        // words ("RESOLVED that the plan be approved") takes no theme from its
+        // section either.
+        if non_answer && !content.labels.iter().any(|&(label, strength)| label < THEMES.len() && strength + 1e-9 >= 1.0)
+        {
+            found.iter_mut().for_each(|slot| *slot = None);
+        }
         if let Some(from) = context.lead_in.filter(|_| !non_answer) {
             let lead = &all_content[from];
             let lead_factor = all_contexts[from].content_factor;
