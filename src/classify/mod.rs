@@ -92,8 +92,12 @@ struct ContentLabels {
     /// score (or a threshold a zero score reaches), by label index. A label is
     /// given when this reaches the factor the unit's context asks for.
     labels: Vec<(usize, f64)>,
-    /// (rule index, its spans) for every rule that hit and was not excluded, by rule index.
-    by_rule: Vec<(usize, Vec<[usize; 2]>)>,
+    /// (rule index, start, end) for every rule that hit and was not excluded, by
+    /// rule index: its spans are `spans[start..end]` (one buffer per unit, not one
+    /// per rule, as most units hit many rules).
+    by_rule: Vec<(usize, usize, usize)>,
+    /// The spans of every rule in `by_rule`.
+    spans: Vec<[usize; 2]>,
 }
 
 impl ContentLabels {
@@ -344,7 +348,8 @@ impl Classifier {
         let content_hits = &hits[..first_exclusion];
         let exclusions = &hits[first_exclusion..first_sense];
         let senses = &hits[first_sense..];
-        let mut by_rule: Vec<(usize, Vec<[usize; 2]>)> = Vec::new();
+        let mut by_rule: Vec<(usize, usize, usize)> = Vec::new();
+        let mut spans: Vec<[usize; 2]> = Vec::new();
         scores.clear();
         scores.resize(self.labels.len(), 0.0);
         let mut group_start = 0;
@@ -388,15 +393,15 @@ impl Classifier {
             // same rule ("social care" in "adult social care") is not a second cue.
             rule_hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
             cues.clear();
-            let mut spans: Vec<[usize; 2]> = Vec::new();
+            let first_span = spans.len();
             let mut reach = 0;
             for &(start, end, cue) in rule_hits.iter() {
-                let inside = !spans.is_empty() && end <= reach;
+                let inside = spans.len() > first_span && end <= reach;
                 if !inside {
                     cues.push(cue);
                 }
                 reach = reach.max(end);
-                match spans.last_mut() {
+                match spans[first_span..].last_mut() {
                     Some(last) if start < last[1] => last[1] = last[1].max(end),
                     _ => spans.push([start, end]),
                 }
@@ -408,7 +413,7 @@ impl Classifier {
             for &label in labels {
                 scores[label] += weight;
             }
-            by_rule.push((rule, spans));
+            by_rule.push((rule, first_span, spans.len()));
         }
         if by_rule.is_empty() && !self.zero_score_labels {
             return ContentLabels::default();
@@ -420,7 +425,7 @@ impl Classifier {
             .filter(|(_, (score, threshold))| **score > 0.0 || **score + 1e-9 >= **threshold)
             .map(|(label, (score, threshold))| (label, score / threshold))
             .collect();
-        ContentLabels { labels, by_rule }
+        ContentLabels { labels, by_rule, spans }
     }
 
     /// The evidence for `label` from a unit's content: one entry per positively
@@ -429,14 +434,14 @@ impl Classifier {
         &'c self,
         content: &'c ContentLabels,
         label: usize,
-    ) -> impl Iterator<Item = (usize, &'c Vec<[usize; 2]>)> + 'c {
+    ) -> impl Iterator<Item = (usize, &'c [[usize; 2]])> + 'c {
         content
             .by_rule
             .iter()
-            .filter(move |(rule, _)| {
+            .filter(move |(rule, _, _)| {
                 self.rules.file.rules[*rule].weight > 0.0 && self.rule_labels[*rule].contains(&label)
             })
-            .map(|(rule, spans)| (*rule, spans))
+            .map(|&(rule, start, end)| (rule, &content.spans[start..end]))
     }
 
     /// Classifies the units of one document (or one council's plan), in order,
@@ -604,7 +609,7 @@ impl Classifier {
                 |(rule, spans)| Evidence {
                     label: self.labels[label].clone(),
                     rule: self.rules.file.rules[rule].id.clone(),
-                    spans: spans.clone(),
+                    spans: spans.to_vec(),
                     heading: None,
                     lead_in: None,
                 },
@@ -641,7 +646,7 @@ impl Classifier {
                     .map(|(rule, spans)| Evidence {
                         label: self.labels[label].clone(),
                         rule: self.rules.file.rules[rule].id.clone(),
-                        spans: spans.clone(),
+                        spans: spans.to_vec(),
                         heading: None,
                         lead_in: None,
                     })
