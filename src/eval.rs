@@ -306,14 +306,17 @@ fn predict(unit: &str, paragraphs: &[PredictedUnit], start: usize) -> Prediction
     Prediction { found: false, whole: false, themes: BTreeSet::new(), barriers: BTreeSet::new(), next: start }
 }
 
-#[derive(Default)]
-struct Tally {
+/// Per-label true and false positives and negatives of one kind of label
+/// (themes or barrier categories), and which labels came out in place of which.
+#[derive(Debug, Default)]
+pub struct Tally {
     counts: BTreeMap<String, [usize; 3]>,
     confusions: HashMap<(String, String), usize>,
 }
 
 impl Tally {
-    fn add(&mut self, gold: &BTreeSet<String>, predicted: &BTreeSet<String>) {
+    /// Counts one unit: its gold labels against the predicted ones.
+    pub fn add(&mut self, gold: &BTreeSet<String>, predicted: &BTreeSet<String>) {
         for label in gold.union(predicted) {
             let c = self.counts.entry(label.clone()).or_default();
             match (gold.contains(label), predicted.contains(label)) {
@@ -340,7 +343,8 @@ impl Tally {
         }
     }
 
-    fn score(self, top: usize) -> KindScore {
+    /// The figures of every unit added, with the `top` most frequent confusions.
+    pub fn score(self, top: usize) -> KindScore {
         let (mut tp, mut fp, mut fn_) = (0, 0, 0);
         let mut per_label = BTreeMap::new();
         for (label, c) in &self.counts {

@@ -1,19 +1,19 @@
-//! The matching engine: every phrase and regex of a rule list compiled once into
-//! one Aho-Corasick automaton and one `RegexSet`.
+//! The matching engine: every phrase of a rule list, and every regex's literal
+//! prefixes, compiled once into one Aho-Corasick automaton.
 //!
 //! A text is scanned once by the automaton (overlapping matches, word boundaries
 //! checked afterwards). The automaton also holds each regex's literal prefixes
 //! (read from the regex by `regex-syntax`): a regex runs only from where one of
 //! its prefixes was found, so a rule file with many regexes costs little more
-//! than one with few. A regex without a finite set of prefixes runs on every text. Spans are character offsets into
-//! the original text: normalised text has one ASCII byte per character, so
+//! than one with few. A regex without a finite set of prefixes runs on every
+//! text. Spans are character offsets into the original text: normalised text has
+//! one ASCII byte per character, so
 //! automaton and regexes run over bytes without Unicode tables (fast DFAs) and
 //! their byte offsets are the character offsets.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::util::syntax;
 use regex_automata::{meta, Anchored, Input};
 use regex_syntax::hir::literal::Extractor;
@@ -114,23 +114,14 @@ fn literal_slot(
     })
 }
 
-/// Compiles one regex for matching: the same syntax as [`build_regex`], as a
-/// regex that can be run anchored at a position.
-fn build_searcher(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
+/// Compiles one regex the way the engine runs it (validation uses this too): over
+/// normalised bytes, case-insensitive, runnable anchored at a position.
+pub fn build_regex(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
     meta::Builder::new()
         .syntax(syntax::Config::new().case_insensitive(true).unicode(false).utf8(false))
         .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
         .build(&pattern::regex_for_normalised(pattern))
         .map_err(Box::new)
-}
-
-/// Compiles one regex the way the rules file is validated.
-pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(&pattern::regex_for_normalised(pattern))
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
 }
 
 /// How many words stand between two places of normalised text (`from <= to`):
@@ -174,13 +165,11 @@ impl Matcher {
         let mut always: Vec<usize> = Vec::new();
         for (rule, source) in sources.iter().enumerate() {
             let mut add_regex = |text: String, cue: u32| -> Result<(), RulesError> {
-                let bad = |message: String| RulesError::BadRegex {
+                let compiled = build_regex(&text).map_err(|e| RulesError::BadRegex {
                     rule: source.id.to_string(),
                     pattern: text.clone(),
-                    message,
-                };
-                build_regex(&text).map_err(|e| bad(e.to_string()))?;
-                let compiled = build_searcher(&text).map_err(|e| bad(e.to_string()))?;
+                    message: e.to_string(),
+                })?;
                 regex_texts.push(pattern::regex_for_normalised(&text));
                 regexes.push((rule, cue, compiled));
                 Ok(())

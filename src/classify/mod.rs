@@ -286,7 +286,12 @@ impl Classifier {
 
     /// Barrier-category ids in output order.
     pub fn category_ids(&self) -> &[String] {
-        &self.labels[THEMES.len()..self.non_answer]
+        &self.labels[self.categories()]
+    }
+
+    /// The label indices of the barrier categories.
+    fn categories(&self) -> std::ops::Range<usize> {
+        THEMES.len()..self.non_answer
     }
 
     /// The heading rule a heading matches, if any (the first in file order).
@@ -534,9 +539,15 @@ impl Classifier {
             return Labels::default();
         }
         let settings = &self.rules.file.settings;
+        let non_answer = context.content_factor >= settings.non_answer_factor;
+        // A unit about the request or the plan that answers nothing in its own
+        // words ("RESOLVED that the plan be approved") takes no theme from its
+        // section either.
+        let answers_nothing = non_answer
+            && !content.labels.iter().any(|&(label, strength)| label < THEMES.len() && strength + 1e-9 >= 1.0);
         // label index -> evidence
         let mut found: Vec<Option<Vec<Evidence>>> = vec![None; self.labels.len()];
-        if let Some(section) = &context.section {
+        if let Some(section) = context.section.as_ref().filter(|_| !answers_nothing) {
             for theme in &section.themes {
                 if let Some(index) = self.labels.iter().position(|l| l == theme) {
                     found[index].get_or_insert_with(Vec::new).push(Evidence {
@@ -548,14 +559,6 @@ impl Classifier {
                     });
                 }
             }
-        }
-        let non_answer = context.content_factor >= settings.non_answer_factor;
-        // A unit about the request or the plan that answers nothing in its own
-        // words ("RESOLVED that the plan be approved") takes no theme from its
-        // section either.
-        if non_answer && !content.labels.iter().any(|&(label, strength)| label < THEMES.len() && strength + 1e-9 >= 1.0)
-        {
-            found.iter_mut().for_each(|slot| *slot = None);
         }
         if let Some(from) = context.lead_in.filter(|_| !non_answer) {
             let lead = &all_content[from];
@@ -625,7 +628,7 @@ impl Classifier {
     /// whose topic came nearest, when that reached `settings.nearest_category_share`
     /// of its threshold: one word of a topic ("training") says more than `other`.
     fn add_nearest_category(&self, content: &ContentLabels, found: &mut [Option<Vec<Evidence>>]) {
-        let categories = THEMES.len()..self.non_answer;
+        let categories = self.categories();
         if found[categories.clone()].iter().any(Option::is_some) {
             return;
         }
@@ -664,14 +667,14 @@ impl Classifier {
         content.reaches(self.barriers_theme, factor)
             || (content.reaches(self.barriers_theme, share * factor)
                 && content.labels.iter().any(|&(label, strength)| {
-                    label >= THEMES.len() && label < self.non_answer && label != self.fallback && strength + 1e-9 >= 1.0
+                    self.categories().contains(&label) && label != self.fallback && strength + 1e-9 >= 1.0
                 }))
     }
 
     /// Orders labels, drops categories without the barriers theme and adds the fallback.
     fn finish(&self, mut found: Vec<Option<Vec<Evidence>>>) -> Labels {
         found[self.non_answer] = None;
-        let categories = THEMES.len()..self.non_answer;
+        let categories = self.categories();
         let has_barriers = found[self.barriers_theme].is_some();
         if has_barriers {
             let any_category = found[categories.clone()]

@@ -11,6 +11,7 @@
 //! ("Page 2 of 4") and short lines repeated down the document (running headers)
 //! are furniture and dropped.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -123,8 +124,8 @@ struct LineContext<'a> {
 
 /// Normalised texts of the short lines that recur down the document (running
 /// headers), digits aside so that page and date variants count as one.
-fn running_lines(text: &str) -> std::collections::HashSet<String> {
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+fn running_lines(text: &str) -> HashSet<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
     for line in text.lines() {
         let key = furniture_key(line);
         if !key.is_empty() && line.split_whitespace().count() <= FURNITURE_MAX_WORDS {
@@ -140,7 +141,7 @@ fn furniture_key(line: &str) -> String {
 }
 
 /// A page footer or number, or a running header: not text of the document.
-fn is_furniture(line: &str, running: &std::collections::HashSet<String>) -> bool {
+fn is_furniture(line: &str, running: &HashSet<String>) -> bool {
     let trimmed = line.trim();
     if trimmed.split_whitespace().count() > FURNITURE_MAX_WORDS || trimmed.ends_with(['.', ':', ';', ',']) {
         return false;

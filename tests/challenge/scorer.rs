@@ -5,12 +5,12 @@
 //! Shared by `tests/challenge.rs` (which asserts floors) and
 //! `examples/challenge.rs` (which prints the figures).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use plansift::classify::{Classifier, UnitRef};
 use plansift::document::BlockKind;
-use plansift::eval::{self, GoldUnit, PredictedUnit};
+use plansift::eval::{self, GoldUnit, KindScore, PredictedUnit, Tally};
 use serde::Deserialize;
 
 /// One standalone challenge unit.
@@ -27,74 +27,12 @@ pub struct Item {
     pub section: Vec<String>,
 }
 
-/// True positives, false positives, false negatives.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Counts {
-    pub tp: usize,
-    pub fp: usize,
-    pub fn_: usize,
-}
-
-impl Counts {
-    pub fn precision(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fp)
-    }
-    pub fn recall(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fn_)
-    }
-    pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
-
-/// Per-label counts and the micro totals of one kind of label.
-#[derive(Debug, Clone, Default)]
-pub struct Scores {
-    pub per_label: BTreeMap<String, Counts>,
-    pub micro: Counts,
-}
-
-impl Scores {
-    fn add(&mut self, gold: &BTreeSet<String>, predicted: &BTreeSet<String>) {
-        for label in gold.union(predicted) {
-            let c = self.per_label.entry(label.clone()).or_default();
-            match (gold.contains(label), predicted.contains(label)) {
-                (true, true) => {
-                    c.tp += 1;
-                    self.micro.tp += 1;
-                }
-                (false, true) => {
-                    c.fp += 1;
-                    self.micro.fp += 1;
-                }
-                _ => {
-                    c.fn_ += 1;
-                    self.micro.fn_ += 1;
-                }
-            }
-        }
-    }
-}
-
 /// The challenge figures.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Challenge {
     pub items: usize,
-    pub themes: Scores,
-    pub barriers: Scores,
+    pub themes: KindScore,
+    pub barriers: KindScore,
     /// Non-answer units given any theme, of all non-answer units.
     pub non_answers_labelled: (usize, usize),
     /// Units that went wrong: (id, gold themes+barriers, predicted).
@@ -133,7 +71,9 @@ fn set(labels: &[String]) -> BTreeSet<String> {
 /// Classifies each item on its own (with its section, as a paragraph or, when
 /// it starts with a bullet, a list item) and scores it.
 pub fn score_items(classifier: &Classifier, items: &[Item]) -> Challenge {
-    let mut out = Challenge { items: items.len(), ..Challenge::default() };
+    let (mut themes, mut barriers) = (Tally::default(), Tally::default());
+    let mut non_answers_labelled = (0, 0);
+    let mut errors = Vec::new();
     for item in items {
         let bullet = item.text.starts_with(['-', '•', '*']);
         let kind = if bullet { BlockKind::ListItem } else { BlockKind::Paragraph };
@@ -141,11 +81,11 @@ pub fn score_items(classifier: &Classifier, items: &[Item]) -> Challenge {
         let labels = classifier.classify(&[unit]).remove(0);
         let (gold_t, gold_b) = (set(&item.themes), set(&item.barriers));
         let (pred_t, pred_b) = (set(&labels.themes), set(&labels.barriers));
-        out.themes.add(&gold_t, &pred_t);
-        out.barriers.add(&gold_b, &pred_b);
+        themes.add(&gold_t, &pred_t);
+        barriers.add(&gold_b, &pred_b);
         if item.group == "non_answer" {
-            out.non_answers_labelled.1 += 1;
-            out.non_answers_labelled.0 += usize::from(!pred_t.is_empty());
+            non_answers_labelled.1 += 1;
+            non_answers_labelled.0 += usize::from(!pred_t.is_empty());
         }
         if gold_t != pred_t || gold_b != pred_b {
             let show = |t: &BTreeSet<String>, b: &BTreeSet<String>| {
@@ -155,10 +95,10 @@ pub fn score_items(classifier: &Classifier, items: &[Item]) -> Challenge {
                     b.iter().cloned().collect::<Vec<_>>().join(",")
                 )
             };
-            out.errors.push((item.id.clone(), item.text.clone(), show(&gold_t, &gold_b), show(&pred_t, &pred_b)));
+            errors.push((item.id.clone(), item.text.clone(), show(&gold_t, &gold_b), show(&pred_t, &pred_b)));
         }
     }
-    out
+    Challenge { items: items.len(), themes: themes.score(0), barriers: barriers.score(0), non_answers_labelled, errors }
 }
 
 /// Runs the synthetic documents in `tests/challenge/docs/` through plain-text
@@ -199,14 +139,11 @@ pub fn to_text(c: &Challenge) -> String {
     let mut out = format!("challenge units {}\n", c.items);
     for (name, scores) in [("theme", &c.themes), ("barrier", &c.barriers)] {
         let m = scores.micro;
-        out.push_str(&format!("{name:8} micro P {:.3} R {:.3} F1 {:.3}\n", m.precision(), m.recall(), m.f1()));
+        out.push_str(&format!("{name:8} micro P {:.3} R {:.3} F1 {:.3}\n", m.p, m.r, m.f));
         for (label, s) in &scores.per_label {
             out.push_str(&format!(
                 "    {label:34} P {:.2} R {:.2} F1 {:.2}  n={}\n",
-                s.precision(),
-                s.recall(),
-                s.f1(),
-                s.tp + s.fn_
+                s.prf.p, s.prf.r, s.prf.f, s.support
             ));
         }
     }
