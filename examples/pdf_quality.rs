@@ -1,6 +1,7 @@
 //! Measures PDF text extraction quality on the sample PDFs.
 //!
-//! For each text-bearing sample `NAME` it lays out `shared/samples/pdf/NAME.pdf`,
+//! For each text-bearing sample `NAME` it extracts `shared/samples/pdf/NAME.pdf`
+//! (from its structure tree where it is tagged, else by layout; the "path" column),
 //! concatenates the text of every block (headings included, furniture excluded),
 //! and compares it with `shared/samples/text/NAME.txt`; it scores poppler's
 //! `shared/samples/pdftotext/NAME.txt` the same way. Word F1 is computed by
@@ -51,8 +52,8 @@ fn main() {
         return;
     }
     println!(
-        "{:<22} {:>6} {:>6} {:>6} {:>6} {:>8} | {:>9} {:>6} {:>8} | {:>8}",
-        "file", "P", "R", "F1", "order", "F1 rend.", "pdftotext", "order", "F1 rend.", "ms"
+        "{:<22} {:>6} {:>6} {:>6} {:>6} {:>8} | {:>9} {:>6} {:>8} | {:>8} {:>6}",
+        "file", "P", "R", "F1", "order", "F1 rend.", "pdftotext", "order", "F1 rend.", "ms", "path"
     );
     for (name, text_name) in SAMPLES {
         let pdf = match std::fs::read(samples.join(format!("pdf/{name}.pdf"))) {
@@ -67,15 +68,15 @@ fn main() {
         let rendered = quality::without_dropped(&reference, &annotated);
         let poppler = std::fs::read_to_string(samples.join(format!("pdftotext/{name}.txt"))).unwrap_or_default();
         let started = Instant::now();
-        let pages = match plansift::extract::pdf::page_glyphs(&pdf, &Limits::default()) {
-            Ok((pages, _)) => pages,
+        let out = match plansift::extract::pdf::extract(&pdf, &Limits::default()) {
+            Ok(document) => document,
             Err(e) => {
                 eprintln!("{name}: {e}");
                 continue;
             }
         };
-        let out = layout::layout(&pages);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let path = out.structure.map_or("-", |s| s.as_str());
         if dump.as_deref() == Some(name) {
             for block in &out.blocks {
                 println!(
@@ -86,15 +87,17 @@ fn main() {
                     block.text
                 );
             }
-            for line in &out.furniture {
-                println!("(furniture p{} {:?}) {}", line.page, line.reason, line.text);
+            if let Ok((pages, _)) = plansift::extract::pdf::page_glyphs(&pdf, &Limits::default()) {
+                for line in &layout::layout(&pages).furniture {
+                    println!("(layout furniture p{} {:?}) {}", line.page, line.reason, line.text);
+                }
             }
         }
         let text: String = out.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
         let ours = quality::word_f1(&text, &reference);
         let theirs = quality::word_f1(&poppler, &reference);
         println!(
-            "{:<22} {:>6.4} {:>6.4} {:>6.4} {:>6.4} {:>8.4} | {:>9.4} {:>6.4} {:>8.4} | {:>8.1}",
+            "{:<22} {:>6.4} {:>6.4} {:>6.4} {:>6.4} {:>8.4} | {:>9.4} {:>6.4} {:>8.4} | {:>8.1} {:>6}",
             name,
             ours.precision,
             ours.recall,
@@ -104,7 +107,8 @@ fn main() {
             theirs.f1,
             quality::in_order_ratio(&poppler, &reference),
             quality::word_f1(&poppler, &rendered).f1,
-            ms
+            ms,
+            path
         );
     }
 }

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Fills fuzz/corpus/<target>/ with starting inputs for the fuzz targets:
-#   pdf    PDFs from corpus/documents and, when present, ../shared/samples/pdf
+#   pdf    PDFs from corpus/documents, the tagged and untagged layout fixtures of
+#          tests/layouts/out (structure trees to mutate) and, when present,
+#          ../shared/samples/pdf
 #          and ../shared/realworld/pdf; with qpdf installed, also each file's first
 #          page with its streams uncompressed, so that mutations reach content
 #          streams, fonts and CMaps instead of breaking compressed data
@@ -56,6 +58,9 @@ add_pdf() {
     fi
 }
 
+for file in "$root"/tests/layouts/out/*.pdf; do
+    add_pdf "$file"
+done
 for file in "$root"/corpus/documents/*; do
     case $file in
         *.pdf) add_pdf "$file" ;;

@@ -89,6 +89,31 @@ pub enum WarningCode {
     EncodingGuessed,
     /// The record was kept from an earlier run because this run could not refresh it.
     Stale,
+    /// A tagged PDF's structure tree does not account for the text of some pages
+    /// (or of any): those pages were laid out from glyph positions.
+    StructureMismatch,
+}
+
+/// How a paged document's blocks were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Structure {
+    /// From a tagged PDF's structure tree: the document declared its headings,
+    /// paragraphs, list items and table rows.
+    Tagged,
+    /// From glyph positions (the layout engine): the document declares no usable
+    /// structure.
+    Layout,
+}
+
+impl Structure {
+    /// The snake_case name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Structure::Tagged => "tagged",
+            Structure::Layout => "layout",
+        }
+    }
 }
 
 /// A problem met while processing a document that did not stop it.
@@ -117,6 +142,9 @@ pub struct Document {
     pub title: Option<String>,
     /// Number of pages, for paged formats.
     pub pages: Option<u32>,
+    /// How the blocks were found, for PDFs; `None` for other formats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Structure>,
     /// The blocks in reading order.
     pub blocks: Vec<Block>,
     /// Problems that did not stop extraction.

@@ -580,6 +580,7 @@ pub fn build_record(
             title: first_document.title.clone(),
             pages: first_document.pages,
             kind: classified.kind.to_string(),
+            structure: first_document.structure,
         },
         paragraphs,
         figures,

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::{Evidence, Labels, THEMES};
-use crate::document::{BlockKind, Warning};
+use crate::document::{BlockKind, Structure, Warning};
 use crate::figures::Figure;
 use crate::segment::Paragraph;
 
 /// Version of the record format, written into every record.
-pub const SCHEMA_VERSION: &str = "1.3.0";
+pub const SCHEMA_VERSION: &str = "1.4.0";
 
 /// Everything plansift knows about one council's plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +119,10 @@ pub struct DocumentInfo {
     /// thresholds depend on it.
     #[serde(default = "default_document_kind")]
     pub kind: String,
+    /// For a PDF, how its blocks were found: `tagged` (from the structure tree the
+    /// PDF declares) or `layout` (from glyph positions); `null` for other formats.
+    #[serde(default)]
+    pub structure: Option<Structure>,
 }
 
 fn default_document_kind() -> String {

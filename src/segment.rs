@@ -28,7 +28,15 @@ pub fn segment(parts: &[Document]) -> Vec<Paragraph> {
     let mut paragraphs = Vec::new();
     for (part, document) in parts.iter().enumerate() {
         for block in document.text_blocks() {
-            if !block.text.chars().any(char::is_alphanumeric) {
+            // A unit says something: a paragraph or list item of digits and
+            // punctuation alone ("12.", an item number left by a layout table)
+            // does not. A table row of figures does.
+            let says_something = if block.kind == BlockKind::TableRow {
+                block.text.chars().any(char::is_alphanumeric)
+            } else {
+                block.text.chars().any(char::is_alphabetic)
+            };
+            if !says_something {
                 continue;
             }
             paragraphs.push(Paragraph {

@@ -204,3 +204,36 @@ fn extract_prints_readable_text_and_json_blocks() {
     assert_ne!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stderr).contains("absent.pdf"));
 }
+
+#[test]
+fn tagged_and_untagged_pdfs_give_valid_records_that_say_which_path_they_took() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = crate_root().join("tests/layouts/out");
+    for variant in ["tagged", "untagged"] {
+        fs::copy(
+            fixtures.join(format!("numbered-questions-sans.{variant}.pdf")),
+            dir.path().join(format!("{variant}.pdf")),
+        )
+        .unwrap();
+    }
+    fs::write(
+        dir.path().join("seeds.csv"),
+        "id,name,url\ntagged,Tagged Council,tagged.pdf\nuntagged,Untagged Council,untagged.pdf\n",
+    )
+    .unwrap();
+    let output = plansift(&["run", "--quiet", "--seeds", "seeds.csv", "--out", "out"], dir.path());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut sections = Vec::new();
+    for (id, structure) in [("tagged", "tagged"), ("untagged", "layout")] {
+        let record = read_json(&dir.path().join(format!("out/{id}.json")));
+        assert_eq!(schema_errors(&record), Vec::<String>::new(), "{id}");
+        assert_eq!(record["document"]["structure"], structure, "{id}");
+        // Both read the numbered questions as headings: the barriers answer stands
+        // under question 4.
+        let last = record["paragraphs"].as_array().unwrap().last().unwrap().clone();
+        let section = last["section"].as_array().unwrap().last().unwrap().as_str().unwrap().to_string();
+        assert!(section.starts_with("4. What are the barriers"), "{id}: {section}");
+        sections.push(record["paragraphs"].as_array().unwrap().len());
+    }
+    assert_eq!(sections[0], sections[1], "both paths find the same units");
+}

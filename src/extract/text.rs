@@ -90,7 +90,7 @@ pub fn from_str(text: &str) -> Document {
     }
     blocks.retain(|b| !b.text.is_empty());
     let title = blocks.iter().find(|b| b.kind == BlockKind::Heading).map(|b| b.text.clone());
-    Document { title, pages: None, blocks, warnings: Vec::new() }
+    Document { title, pages: None, structure: None, blocks, warnings: Vec::new() }
 }
 
 /// Whether `line` is a hard-wrapped continuation of a block whose text so far is `text`.

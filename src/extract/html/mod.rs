@@ -52,7 +52,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
     let root = root::choose_root(&html, &analysis, rules);
     let blocks = walker::walk(root, &analysis, rules);
     let title = page_title(&html, root, &analysis, &blocks);
-    Document { title, pages: None, blocks, warnings }
+    Document { title, pages: None, structure: None, blocks, warnings }
 }
 
 /// The page's own title: the first visible `<h1>` of the content (a site logo in an
@@ -438,5 +438,38 @@ mod tests {
             "<html><head><title>Productivity plan | Example Council</title></head><body>{PLAN}</body></html>"
         ));
         assert_eq!(doc.title.as_deref(), Some("Productivity plan"));
+    }
+
+    #[test]
+    fn a_feedback_widget_in_div_soup_is_furniture() {
+        let page = format!(
+            "<body><div id=w><h1>Productivity plan</h1>{PLAN}\
+             <div class=x1>Is this page useful? <button>Yes</button> <button>No</button> \
+             <a href=/p>Report a problem with this page</a></div>\
+             <div class=x2><div>Help us improve our website</div>\
+             <div>Don't include personal or financial information like your National Insurance number.</div>\
+             <div>What were you doing?</div><div>What went wrong?</div></div>\
+             <div>Did this page help you? Yes No. Your feedback helps us make the website better.</div></div></body>"
+        );
+        let doc = extract_str(&page);
+        assert_eq!(texts(&doc).len(), 3, "{:?}", texts(&doc));
+    }
+
+    #[test]
+    fn minutes_laid_out_in_a_table_keep_their_paragraphs() {
+        let minute = "The Cabinet considered a report of the Director of Finance on the productivity plan \
+            requested by the department, and noted the barriers the council faces from one-year settlements.";
+        let page = format!(
+            "<body><h1>Minutes</h1><table><tr><td>12</td><td><b>Productivity Plan</b><br>{minute}<br><br>\
+             RESOLVED that the plan be approved.</td></tr><tr><td>13</td><td><p>{minute}</p></td></tr></table></body>"
+        );
+        let doc = extract_str(&page);
+        assert!(doc.blocks.iter().all(|b| b.kind != BlockKind::TableRow), "{:?}", doc.blocks);
+        assert!(texts(&doc).iter().any(|t| t == "RESOLVED that the plan be approved."), "{:?}", texts(&doc));
+        // A data table of figures stays a table.
+        let doc = extract_str(
+            "<body><table><tr><td>Agency spend</td><td>1.2m</td></tr><tr><td>EDI</td><td>18k</td></tr></table></body>",
+        );
+        assert!(doc.blocks.iter().all(|b| b.kind == BlockKind::TableRow), "{:?}", doc.blocks);
     }
 }

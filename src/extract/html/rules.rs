@@ -103,6 +103,14 @@ pub(crate) struct RootRules {
 pub(crate) struct TableRules {
     /// A cell with more text than this makes its table a layout table.
     pub layout_cell_chars: usize,
+    /// A cell holding this many paragraphs (block children with text, or runs of
+    /// text parted by a blank line of `<br>`s) makes its table a layout table.
+    pub layout_cell_paragraphs: usize,
+    /// Rows of an item number (at most `item_number_max_chars`) beside a cell of at
+    /// least `item_text_min_chars` make a layout table: minutes set out as a grid.
+    pub item_number_max_chars: usize,
+    /// See `item_number_max_chars`.
+    pub item_text_min_chars: usize,
 }
 
 #[derive(Debug, Deserialize)]

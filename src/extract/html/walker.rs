@@ -342,27 +342,71 @@ impl Walker<'_> {
         {
             return false;
         }
+        let rules = &self.rules.tables;
         let mut rows_with_columns = 0;
+        let mut item_rows = 0;
         for node in table.descendants().skip(1) {
             let Some(e) = node.value().as_element() else { continue };
             match e.name() {
                 "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "form" => return false,
-                "td" | "th" if self.analysis.facts(node.id()).text_len > self.rules.tables.layout_cell_chars => {
+                "td" | "th" if self.analysis.facts(node.id()).text_len > rules.layout_cell_chars => {
                     return false;
                 }
+                "td" | "th" if self.paragraphs_in(node) >= rules.layout_cell_paragraphs => return false,
                 "tr" => {
-                    let cells = node
+                    let cells: Vec<NodeRef<'_, Node>> = node
                         .children()
                         .filter(|c| c.value().as_element().is_some_and(|e| matches!(e.name(), "td" | "th")))
-                        .count();
-                    if cells >= 2 {
+                        .collect();
+                    if cells.len() >= 2 {
                         rows_with_columns += 1;
+                        let lengths: Vec<usize> = cells.iter().map(|c| self.analysis.facts(c.id()).text_len).collect();
+                        let numbered = cells.first().is_some_and(|c| {
+                            let text = visible_text(*c, self.analysis, self.rules);
+                            text.chars().count() <= rules.item_number_max_chars
+                                && text.chars().any(|ch| ch.is_ascii_digit())
+                        });
+                        if numbered && lengths[1..].iter().any(|&n| n >= rules.item_text_min_chars) {
+                            item_rows += 1;
+                        }
                     }
                 }
                 _ => {}
             }
         }
-        rows_with_columns > 0
+        rows_with_columns > 0 && item_rows < rows_with_columns
+    }
+
+    /// Paragraphs in a table cell: block children holding text, or runs of text
+    /// parted by two line breaks in a row.
+    fn paragraphs_in(&self, cell: NodeRef<'_, Node>) -> usize {
+        let blocks = cell
+            .children()
+            .filter(|c| {
+                c.value().as_element().is_some_and(|e| !self.rules.is_inline_element(e.name()) && e.name() != "br")
+                    && self.analysis.facts(c.id()).text_len > 0
+            })
+            .count();
+        let mut breaks = 1;
+        let mut previous_was_break = false;
+        let mut text_since_break = false;
+        for child in cell.children() {
+            match child.value() {
+                Node::Element(e) if e.name() == "br" => {
+                    if previous_was_break && text_since_break {
+                        breaks += 1;
+                        text_since_break = false;
+                    }
+                    previous_was_break = true;
+                }
+                Node::Text(t) if t.trim().is_empty() => {}
+                _ => {
+                    previous_was_break = false;
+                    text_since_break = true;
+                }
+            }
+        }
+        blocks.max(if text_since_break || breaks > 1 { breaks } else { 0 })
     }
 
     /// The heading level of a short, all-bold (or heading-classed) block of div soup.

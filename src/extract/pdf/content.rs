@@ -14,7 +14,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::font::Font;
-use super::glyphs::{Glyph, PageGlyphs};
+use super::glyphs::{Glyph, Marked, PageGlyphs};
 use super::objects::{Objects, StreamError};
 
 /// A 2-D affine matrix [a b c d e f], row-vector convention as in the PDF spec.
@@ -53,6 +53,8 @@ const MAX_PATH_SEGMENTS: usize = 20_000;
 const IMAGE_AREA_SHARE: f32 = 0.1;
 /// Most glyphs kept per page (a hostile page can show millions).
 const MAX_GLYPHS_PER_PAGE: usize = 500_000;
+/// Deepest marked-content nesting tracked; deeper sequences are counted, not kept.
+const MAX_MARKED_DEPTH: usize = 256;
 
 /// A font as the interpreter holds it: loaded once per document.
 pub type FontCache = HashMap<FontKey, Rc<Font>>;
@@ -128,6 +130,11 @@ pub struct PageInterpreter<'a, 'c> {
     page_area: f32,
     largest_image_share: f32,
     seen_rules: HashSet<[i32; 4]>,
+    // Open marked-content sequences (BMC/BDC), innermost last, what each marks,
+    // and how many past the bound were only counted.
+    marked: Vec<Marked>,
+    marked_uncounted: usize,
+    current_mark: Marked,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +172,9 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             page_area,
             largest_image_share: 0.0,
             seen_rules: HashSet::new(),
+            marked: Vec::new(),
+            marked_uncounted: 0,
+            current_mark: Marked::Unmarked,
         }
     }
 
@@ -309,6 +319,8 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
                         self.do_xobject(resources, name, gs);
                     }
                 }
+                "BMC" | "BDC" => self.begin_marked(operator == "BDC", operands, resources),
+                "EMC" => self.end_marked(),
                 "BI" => self.image(&gs.ctm),
                 "m" => {
                     let p = apply(&gs.ctm, n(0), n(1));
@@ -404,6 +416,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
                         size: render[2].hypot(render[3]),
                         font: font_index,
                         invisible,
+                        marked: self.current_mark,
                     });
                 } else {
                     self.limit(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs on one page"));
@@ -453,6 +466,54 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             }
             _ => {}
         }
+    }
+
+    /// Opens a marked-content sequence. An `/Artifact` tag marks everything inside it
+    /// as furniture; otherwise an MCID (inline, or in the named /Properties entry)
+    /// links what is inside to the structure tree. MCIDs inside Form XObjects
+    /// number the form's own content, not the page's, so they are not taken.
+    fn begin_marked(&mut self, with_properties: bool, operands: &[Object], resources: Option<&'a Dictionary>) {
+        if self.marked.len() >= MAX_MARKED_DEPTH {
+            self.marked_uncounted += 1;
+            return;
+        }
+        let tag = match operands.first() {
+            Some(Object::Name(name)) => name.as_slice(),
+            _ => b"",
+        };
+        let mark = if tag == b"Artifact" {
+            Marked::Artifact
+        } else if with_properties && self.form_stack.is_empty() {
+            let mcid: Option<&Object> = match operands.get(1) {
+                Some(Object::Dictionary(inline)) => inline.get(b"MCID").ok(),
+                Some(Object::Name(name)) => resources
+                    .and_then(|r| self.objects.get_dict(r, b"Properties"))
+                    .and_then(|p| p.get(name).ok())
+                    .and_then(|entry| self.objects.dict(entry))
+                    .and_then(|p| self.objects.get(p, b"MCID")),
+                _ => None,
+            };
+            mcid.and_then(|id| match id {
+                Object::Integer(i) => u32::try_from(*i).ok(),
+                _ => None,
+            })
+            .map_or(self.current_mark, Marked::Content)
+        } else {
+            self.current_mark
+        };
+        // An artifact stays one whatever is opened inside it.
+        let mark = if self.current_mark == Marked::Artifact { Marked::Artifact } else { mark };
+        self.marked.push(mark);
+        self.current_mark = mark;
+    }
+
+    fn end_marked(&mut self) {
+        if self.marked_uncounted > 0 {
+            self.marked_uncounted -= 1;
+            return;
+        }
+        self.marked.pop();
+        self.current_mark = self.marked.last().copied().unwrap_or(Marked::Unmarked);
     }
 
     /// Records an image painted in the unit square under `ctm`.

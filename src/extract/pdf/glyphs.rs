@@ -22,6 +22,23 @@ pub struct Glyph {
     pub font: u16,
     /// Whether the glyph was drawn invisibly (text render mode 3, e.g. OCR layers).
     pub invisible: bool,
+    /// The marked-content sequence the glyph was shown in, which links it to the
+    /// document's structure tree in a tagged PDF.
+    pub marked: Marked,
+}
+
+/// Where a glyph stands in a page's marked content (`BDC` ... `EMC`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Marked {
+    /// Shown outside any marked-content sequence with an MCID.
+    #[default]
+    Unmarked,
+    /// Shown inside the sequence with this marked-content id: the structure tree's
+    /// elements name the ids whose content they hold.
+    Content(u32),
+    /// Shown inside an `/Artifact` sequence: running headers, footers, page numbers
+    /// and decoration that a tagged document says are not content.
+    Artifact,
 }
 
 /// What the layout engine may want to know about a font.

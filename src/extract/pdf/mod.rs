@@ -13,6 +13,8 @@ mod font_program;
 pub mod glyphs;
 pub mod layout;
 mod objects;
+mod structure;
+mod tagged;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -23,7 +25,7 @@ use thiserror::Error;
 use self::content::{FontCache, PageInterpreter, PageReport};
 use self::glyphs::PageGlyphs;
 use self::objects::{Objects, StreamError};
-use crate::document::{Block, BlockKind, Document, Warning, WarningCode};
+use crate::document::{Block, BlockKind, Document, Structure, Warning, WarningCode};
 use crate::limits::Limits;
 
 /// Longest chain of /Parent links followed for inherited page attributes.
@@ -71,17 +73,61 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         let mut warnings = Vec::new();
         let pages = interpret(&doc, limits, started, &mut warnings)?;
         let mut document = Document { pages: Some(page_count(&doc)), ..Document::default() };
-        let layout =
-            layout::layout_until(&pages, layout::rules::Compiled::embedded(), deadline, limits.max_fragments_per_page);
-        if !layout.late_pages.is_empty() {
+        let rules = layout::rules::Compiled::embedded();
+        let objects = Objects::new(&doc, 0, 0);
+        let bounds = structure::Bounds {
+            max_depth: rules.rules.tagged.max_depth,
+            max_elements: rules.rules.tagged.max_elements,
+            deadline: deadline.unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 24 * 3600)),
+        };
+        let browser_made = [b"Producer".as_slice(), b"Creator"]
+            .iter()
+            .any(|key| info_string(&doc, key).is_some_and(|maker| rules.lays_out_maker(&maker)));
+        let tree = if browser_made { None } else { structure::read(&objects, bounds) };
+        let tagged = tree.as_ref().map(|tree| {
+            if let Some(why) = &tree.cut_short {
+                warnings.push(Warning::new(
+                    WarningCode::LimitReached,
+                    format!("{why}: the rest of the document was laid out from positions"),
+                ));
+            }
+            tagged::read(tree, &pages, rules, deadline, limits.max_fragments_per_page)
+        });
+        let (blocks, late_pages, cut_pages) = match tagged {
+            Some(tagged) if tagged.tree_blocks > 0 => {
+                if !tagged.mismatched_pages.is_empty() {
+                    warnings.push(Warning {
+                        pages: tagged.mismatched_pages.clone(),
+                        ..Warning::new(
+                            WarningCode::StructureMismatch,
+                            "the structure tree does not account for the text of these pages: they were laid out from glyph positions",
+                        )
+                    });
+                }
+                document.structure = Some(Structure::Tagged);
+                (tagged.blocks, tagged.late_pages, tagged.cut_pages)
+            }
+            other => {
+                if other.is_some() {
+                    warnings.push(Warning::new(
+                        WarningCode::StructureMismatch,
+                        "the structure tree accounts for the text of no page: the document was laid out from glyph positions",
+                    ));
+                }
+                let layout = layout::layout_until(&pages, rules, deadline, limits.max_fragments_per_page);
+                document.structure = Some(Structure::Layout);
+                (layout.blocks, layout.late_pages, layout.cut_pages)
+            }
+        };
+        if !late_pages.is_empty() {
             warnings.push(Warning {
-                pages: layout.late_pages,
+                pages: late_pages,
                 ..Warning::new(WarningCode::LimitReached, "time limit reached: these pages were not laid out")
             });
         }
-        if !layout.cut_pages.is_empty() {
+        if !cut_pages.is_empty() {
             warnings.push(Warning {
-                pages: layout.cut_pages,
+                pages: cut_pages,
                 ..Warning::new(
                     WarningCode::LimitReached,
                     format!(
@@ -91,7 +137,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
                 )
             });
         }
-        document.blocks = layout.blocks;
+        document.blocks = blocks;
         document.title = info_title(&doc).or_else(|| first_heading(&document.blocks));
         document.warnings = warnings;
         Ok(document)
@@ -348,11 +394,16 @@ fn page_content(objects: &Objects, page: &Dictionary) -> Result<Vec<u8>, StreamE
     }
 }
 
-fn info_title(doc: &lopdf::Document) -> Option<String> {
+/// The document information dictionary's `key` entry, decoded.
+fn info_string(doc: &lopdf::Document, key: &[u8]) -> Option<String> {
     let objects = Objects::new(doc, 0, 0);
     let info = doc.trailer.get(b"Info").ok().and_then(|o| objects.dict(o))?;
-    let Some(Object::String(bytes, _)) = objects.get(info, b"Title") else { return None };
-    let title = crate::document::collapse_whitespace(&decode_text_string(bytes));
+    let Some(Object::String(bytes, _)) = objects.get(info, key) else { return None };
+    Some(decode_text_string(bytes))
+}
+
+fn info_title(doc: &lopdf::Document) -> Option<String> {
+    let title = crate::document::collapse_whitespace(&info_string(doc, b"Title")?);
     let lower = title.to_ascii_lowercase();
     let meaningless = title.chars().filter(|c| c.is_alphanumeric()).count() < 3
         || lower.starts_with("microsoft word")

@@ -25,6 +25,8 @@ pub struct Draft {
     pub ends_segment: bool,
     /// For a table row: the cells' lines, left to right.
     pub cells: Option<Vec<Vec<Line>>>,
+    /// Whether the draft stands in a drawn box: never a heading, never joined.
+    pub boxed: bool,
 }
 
 /// Measurements of the whole document the block rules compare against.
@@ -126,10 +128,19 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                 text_left: segment.x0,
                 ends_segment: true,
                 cells: Some(cells.clone()),
+                boxed: false,
             });
             continue;
         }
         let mut current: Option<Draft> = None;
+        let joined;
+        let segment = match join_justified_fragments(&segment.lines, rules) {
+            Some(lines) => {
+                joined = Segment { lines, cells: None, boxes: segment.boxes.clone(), ..*segment };
+                &joined
+            }
+            None => segment,
+        };
         let segment_left = segment.lines.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
         for (i, line) in segment.lines.iter().enumerate() {
             let marker = marker_of(line, rules);
@@ -144,14 +155,38 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                     let gap_break = d > p.paragraph_gap_ratio * pitch + 0.5 || d < 0.3 * size;
                     let weight_changed = prev.bold != line.bold;
                     let indent = line.x0 - draft.text_left;
-                    let indented =
-                        indent > p.indent_em * line.size && indent < 6.0 * line.size && draft.lines.len() > 1;
+                    // Beside a box, lines end short (box on the right) or start
+                    // late (box on the left) without ending the paragraph.
+                    let beside_box = |l: &Line, right: bool| {
+                        segment.boxes.iter().any(|b| {
+                            l.y >= b[1] - size && l.y <= b[3] + size && if right { l.x1 < b[0] } else { l.x0 > b[2] }
+                        })
+                    };
+                    let indented = indent > p.indent_em * line.size
+                        && indent < 6.0 * line.size
+                        && draft.lines.len() > 1
+                        && !beside_box(line, false);
                     let dedented = draft.bullet && line.x0 < draft.text_left - p.indent_em * line.size;
                     // The line before ended early although this line's first word
                     // would have fitted: the author broke the line.
-                    let lo = i.saturating_sub(3);
-                    let hi = (i + 3).min(segment.lines.len());
+                    // The column's right edge near here: from up to three lines on
+                    // either side, not past a line of another size (a heading, and
+                    // the wider text above it, do not widen a column below it).
+                    let same_size = |l: &Line| (l.size - line.size).abs() <= p.size_change_ratio * size;
+                    let mut lo = i;
+                    while lo > 0 && i - lo < 3 && same_size(&segment.lines[lo - 1]) {
+                        lo -= 1;
+                    }
+                    let mut hi = i + 1;
+                    while hi < segment.lines.len() && hi - i < 3 && same_size(&segment.lines[hi]) {
+                        hi += 1;
+                    }
                     let local_right = segment.lines[lo..hi].iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
+                    let local_right = match segment.boxes.iter().find(|b| beside_box(prev, true) && prev.x1 < b[0]) {
+                        // Text wraps short of the box, by a gap of an em or so.
+                        Some(b) => local_right.min(b[0] - 1.5 * size),
+                        None => local_right,
+                    };
                     let first_width = line.words.first().map_or(0.0, |w| w.x1 - w.x0);
                     let short_prev = prev.x1 + first_width + 0.6 * size < local_right - 0.5
                         && line.x0 < prev.x1
@@ -191,6 +226,7 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                     text_left,
                     ends_segment: false,
                     cells: None,
+                    boxed: segment.boxed,
                 });
             } else if let Some(draft) = current.as_mut() {
                 if !draft.marker {
@@ -207,6 +243,52 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
     out
 }
 
+/// Joins the fragments of one justified line: a line of few words stretched to a
+/// narrow column can have gaps wide enough to split it. Fragments on one baseline,
+/// of one size, that together run from the column's left edge to its right edge
+/// are one line.
+fn join_justified_fragments(lines: &[Line], rules: &Compiled) -> Option<Vec<Line>> {
+    let p = &rules.rules.paragraphs;
+    let same_size = |a: &Line, b: &Line| (a.size - b.size).abs() <= p.size_change_ratio * a.size.max(b.size);
+    let on_one_baseline = |a: &Line, b: &Line| (b.y - a.y).abs() < 0.3 * a.size && same_size(a, b) && b.x0 > a.x1;
+    // Most segments have no line in pieces: nothing is copied for them.
+    if !lines.windows(2).any(|w| on_one_baseline(&w[0], &w[1])) {
+        return None;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let first = &lines[i];
+        let mut end = i + 1;
+        while end < lines.len()
+            && (lines[end].y - first.y).abs() < 0.3 * first.size
+            && on_one_baseline(&lines[end - 1], &lines[end])
+        {
+            end += 1;
+        }
+        if end > i + 1 {
+            let column = lines.iter().filter(|l| same_size(first, l));
+            let (left, right) =
+                column.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), l| (lo.min(l.x0), hi.max(l.x1)));
+            let last = &lines[end - 1];
+            if first.x0 <= left + 0.5 * first.size && last.x1 >= right - 0.5 * first.size {
+                let mut line = first.clone();
+                for piece in &lines[i + 1..end] {
+                    line.words.extend(piece.words.iter().cloned());
+                    line.underlines.extend(piece.underlines.iter().copied());
+                }
+                line.x1 = last.x1;
+                out.push(line);
+                i = end;
+                continue;
+            }
+        }
+        out.push(first.clone());
+        i += 1;
+    }
+    Some(out)
+}
+
 /// The text of a draft's lines in order, before hyphenation is resolved.
 fn raw_text(draft: &Draft) -> String {
     draft.lines.iter().map(Line::text).collect::<Vec<_>>().join(" ")
@@ -215,7 +297,7 @@ fn raw_text(draft: &Draft) -> String {
 /// Whether a draft looks like a heading: larger or bold, short, not a sentence.
 fn is_heading(draft: &Draft, metrics: &Metrics, rules: &Compiled) -> bool {
     let h = &rules.rules.headings;
-    if draft.cells.is_some() || draft.bullet || draft.lines.len() > h.max_lines {
+    if draft.cells.is_some() || draft.bullet || draft.boxed || draft.lines.len() > h.max_lines {
         return false;
     }
     let text = raw_text(draft);
@@ -225,11 +307,19 @@ fn is_heading(draft: &Draft, metrics: &Metrics, rules: &Compiled) -> bool {
     let size = draft.lines.iter().map(|l| l.size).fold(0.0, f32::max);
     let words = text.split_whitespace().count();
     let large = size >= h.size_ratio * metrics.body_size;
+    let bold = draft.lines.iter().all(|l| l.bold);
+    // A numbered line set wholly in bold or large heads what follows even when it
+    // is a long sentence: plans answer the letter's numbered questions under them
+    // ("2. How do you plan to take advantage of technology ...").
+    let numbered =
+        draft.marker && text.split_whitespace().next().is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+    if numbered && (bold || large) && words <= h.max_words * 2 {
+        return true;
+    }
     // A sentence set large is a lead paragraph, not a heading.
     if text.trim_end().ends_with('.') && words > h.max_words / 2 {
         return false;
     }
-    let bold = draft.lines.iter().all(|l| l.bold);
     (large && words <= h.max_words * 2) || (bold && words <= h.max_words && !text.trim_end().ends_with('.'))
 }
 
@@ -242,7 +332,8 @@ pub fn join_continuations(drafts: Vec<Draft>, metrics: &Metrics, rules: &Compile
         let joinable = previous_ended_segment
             && !draft.marker
             && draft.cells.is_none()
-            && out.last().is_some_and(|prev| prev.cells.is_none())
+            && !draft.boxed
+            && out.last().is_some_and(|prev| prev.cells.is_none() && !prev.boxed)
             && out.last().is_some_and(|prev| {
                 let prev_line = prev.lines.last();
                 let next_line = draft.lines.first();
@@ -269,15 +360,13 @@ pub fn join_continuations(drafts: Vec<Draft>, metrics: &Metrics, rules: &Compile
     out
 }
 
-/// Turns drafts into blocks: kinds, heading levels and text with line-end
-/// hyphenation resolved.
-pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Block> {
-    let hyphens = &rules.rules.hyphenation.hyphens;
-    // Vocabulary from every word not at either side of a line-end hyphen.
+/// The words seen whole in these blocks' lines: every word not at either side of a
+/// line-end hyphen, the evidence [`hyphenation::join`] decides from.
+pub fn vocabulary<'l>(blocks: impl Iterator<Item = &'l [Line]>, hyphens: &[String]) -> Vocabulary {
     let mut vocabulary = Vocabulary::default();
-    for draft in drafts {
+    for lines in blocks {
         let mut after_break = false;
-        for line in &draft.lines {
+        for line in lines {
             let n = line.words.len();
             for (k, word) in line.words.iter().enumerate() {
                 let breaks = k + 1 == n && hyphenation::ends_in_break(&word.text, hyphens);
@@ -288,6 +377,37 @@ pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Bloc
             after_break = line.words.last().is_some_and(|w| hyphenation::ends_in_break(&w.text, hyphens));
         }
     }
+    vocabulary
+}
+
+/// A way of joining a word broken at a line-end hyphen ([`hyphenation::join`] or
+/// [`hyphenation::join_declared`]).
+pub type Join = fn(&str, &str, &Vocabulary) -> String;
+
+/// The words of one block's lines in order, a word broken at a line-end hyphen
+/// joined again by `join`.
+pub fn joined_words(lines: &[Line], vocabulary: &Vocabulary, hyphens: &[String], join: Join) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        for (k, word) in line.words.iter().enumerate() {
+            let broken = index > 0 && k == 0 && tokens.last().is_some_and(|t| hyphenation::ends_in_break(t, hyphens));
+            if broken {
+                if let Some(head) = tokens.pop() {
+                    tokens.push(join(&head, &word.text, vocabulary));
+                    continue;
+                }
+            }
+            tokens.push(word.text.clone());
+        }
+    }
+    tokens
+}
+
+/// Turns drafts into blocks: kinds, heading levels and text with line-end
+/// hyphenation resolved.
+pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Block> {
+    let hyphens = &rules.rules.hyphenation.hyphens;
+    let vocabulary = vocabulary(drafts.iter().map(|d| d.lines.as_slice()), hyphens);
     let heading_sizes = {
         let mut sizes: Vec<i32> = drafts
             .iter()
@@ -314,21 +434,7 @@ pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Bloc
             }
             continue;
         }
-        let mut tokens: Vec<String> = Vec::new();
-        for line in &draft.lines {
-            for (k, word) in line.words.iter().enumerate() {
-                let broken = k == 0
-                    && tokens.last().is_some_and(|t| hyphenation::ends_in_break(t, hyphens))
-                    && !std::ptr::eq(line, &draft.lines[0]);
-                if broken {
-                    if let Some(head) = tokens.pop() {
-                        tokens.push(hyphenation::join(&head, &word.text, &vocabulary));
-                        continue;
-                    }
-                }
-                tokens.push(word.text.clone());
-            }
-        }
+        let mut tokens = joined_words(&draft.lines, &vocabulary, hyphens, hyphenation::join);
         if draft.bullet && !tokens.is_empty() {
             let first = tokens.remove(0);
             if !rules.is_bullet(&first) {
@@ -353,7 +459,8 @@ pub fn finish(drafts: &[Draft], metrics: &Metrics, rules: &Compiled) -> Vec<Bloc
                     0
                 }
             });
-            Block::heading((rank + 1 + dots).min(6) as u8, text)
+            // Size ranks already order the levels; numbering ("2.1") says how deep at least.
+            Block::heading((rank + 1).max(dots + 1).min(6) as u8, text)
         } else if draft.marker {
             Block::new(BlockKind::ListItem, text)
         } else {

@@ -23,6 +23,13 @@ pub struct Segment {
     pub x1: f32,
     /// For a table row: its cells' lines, left to right (`lines` then holds them all).
     pub cells: Option<Vec<Vec<Line>>>,
+    /// Whether the lines stand inside a drawn box (a sidebar, a case study): a
+    /// box is read after the text around it and heads nothing outside it.
+    pub boxed: bool,
+    /// Boxes drawn on the page beside these lines, as [x0, y0, x1, y1]: text
+    /// that wraps around a box ends its lines short beside it without ending a
+    /// paragraph.
+    pub boxes: Vec<[f32; 4]>,
 }
 
 /// Orders one page's lines into segments in reading order, with the page's table
@@ -39,7 +46,20 @@ pub fn reading_order(
 ) -> Vec<Segment> {
     let mut out = Vec::new();
     let page = Page { drawn, body_size, rules };
+    let boxes = boxes(drawn, &lines);
+    let (boxed, lines): (Vec<Line>, Vec<Line>) = lines.into_iter().partition(|l| boxes.iter().any(|b| inside(l, b)));
     order(lines, &page, 0, &mut out);
+    for segment in &mut out {
+        segment.boxes.clone_from(&boxes);
+    }
+    for b in &boxes {
+        let mut inner = Vec::new();
+        order(boxed.iter().filter(|l| inside(l, b)).cloned().collect(), &page, 0, &mut inner);
+        for mut segment in inner {
+            segment.boxed = true;
+            out.push(segment);
+        }
+    }
     // Table rows go before the first segment that starts below them.
     for row in rows {
         let top = row.top();
@@ -52,7 +72,8 @@ pub fn reading_order(
             let below: Vec<Line> = out[i].lines.iter().filter(|l| l.y < top).cloned().collect();
             out[i].lines.retain(|l| l.y >= top);
             let (x0, x1) = (out[i].x0, out[i].x1);
-            out.insert(i + 1, Segment { lines: below, x0, x1, cells: None });
+            let boxes = out[i].boxes.clone();
+            out.insert(i + 1, Segment { lines: below, x0, x1, cells: None, boxed: false, boxes });
         }
         let at = out
             .iter()
@@ -61,7 +82,7 @@ pub fn reading_order(
         let all: Vec<Line> = row.cells.iter().flatten().cloned().collect();
         let x0 = all.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
         let x1 = all.iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
-        out.insert(at, Segment { lines: all, x0, x1, cells: Some(row.cells) });
+        out.insert(at, Segment { lines: all, x0, x1, cells: Some(row.cells), boxed: false, boxes: Vec::new() });
     }
     out
 }
@@ -79,7 +100,7 @@ fn order(mut lines: Vec<Line>, page: &Page, depth: usize, out: &mut Vec<Segment>
         return;
     }
     let gutter = if depth < MAX_DEPTH { find_gutter(&lines, page) } else { None };
-    let Some((a, c)) = gutter else {
+    let Some((_, c)) = gutter else {
         push_segment(lines, out);
         return;
     };
@@ -93,13 +114,22 @@ fn order(mut lines: Vec<Line>, page: &Page, depth: usize, out: &mut Vec<Segment>
         let (left, right): (Vec<Line>, Vec<Line>) = std::mem::take(pending).into_iter().partition(|l| l.x1 <= c);
         if left.is_empty() || right.is_empty() {
             push_segment(if left.is_empty() { right } else { left }, out);
+        } else if let Some(rows) = key_value_rows(&left, &right, page) {
+            for segment in rows {
+                match segment.cells {
+                    Some(_) => out.push(segment),
+                    None => push_segment(segment.lines, out),
+                }
+            }
         } else {
             order(left, page, depth + 1, out);
             order(right, page, depth + 1, out);
         }
     };
     for line in lines {
-        let crosses = line.x0 < c - 0.5 && line.x1 > a + 0.5;
+        // A left line that runs into the gutter without reaching the right column
+        // (a long line below a shorter right column) does not cross it.
+        let crosses = line.x0 < c - 0.5 && line.x1 > c + 1.0;
         if crosses {
             flush(&mut pending, out);
             push_segment(vec![line], out);
@@ -108,6 +138,48 @@ fn order(mut lines: Vec<Line>, page: &Page, depth: usize, out: &mut Vec<Segment>
         }
     }
     flush(&mut pending, out);
+}
+
+/// Two sides that are the columns of a borderless table rather than columns of
+/// text: (nearly) every line has a partner on the other side on its baseline, the
+/// left lines are labels of uneven length rather than filled text lines, and the
+/// gap between the sides is wide. Each baseline pair is a row.
+fn key_value_rows(left: &[Line], right: &[Line], page: &Page) -> Option<Vec<Segment>> {
+    let size = page.body_size.max(1.0);
+    if right.len() < 2 {
+        return None;
+    }
+    // Left lines above or below the right side (the end of a paragraph before
+    // the table) are read on their own, before or after the rows.
+    let top = right.iter().map(|l| l.y).fold(f32::NEG_INFINITY, f32::max) + 0.3 * size;
+    let bottom = right.iter().map(|l| l.y).fold(f32::INFINITY, f32::min) - 0.3 * size;
+    let (beside, outside): (Vec<&Line>, Vec<&Line>) = left.iter().partition(|l| l.y <= top && l.y >= bottom);
+    if beside.len() != right.len() {
+        return None;
+    }
+    let partner = |line: &Line| right.iter().position(|o| (o.y - line.y).abs() < 0.3 * size);
+    let pairs: Vec<(&Line, usize)> = beside.iter().filter_map(|l| partner(l).map(|j| (*l, j))).collect();
+    if pairs.len() != beside.len() {
+        return None;
+    }
+    let left_right = beside.iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
+    let right_left = right.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
+    let widest = beside.iter().map(|l| l.x1 - l.x0).fold(0.0, f32::max);
+    let short = beside.iter().filter(|l| l.x1 - l.x0 < 0.8 * widest).count();
+    let uneven = short * 3 >= beside.len();
+    let wide_gap = right_left - left_right >= page.rules.rules.columns.key_value_gap_em * size;
+    if !(uneven && wide_gap) {
+        return None;
+    }
+    let mut out = Vec::new();
+    push_segment(outside.iter().filter(|l| l.y > top).map(|l| (*l).clone()).collect(), &mut out);
+    for (label, j) in pairs {
+        let cells = vec![vec![label.clone()], vec![right[j].clone()]];
+        let lines: Vec<Line> = cells.iter().flatten().cloned().collect();
+        out.push(Segment { x0: label.x0, x1: right[j].x1, lines, cells: Some(cells), boxed: false, boxes: Vec::new() });
+    }
+    push_segment(outside.iter().filter(|l| l.y < bottom).map(|l| (*l).clone()).collect(), &mut out);
+    Some(out)
 }
 
 /// Appends `lines` as a segment, or to the previous segment when both share a column.
@@ -129,7 +201,49 @@ fn push_segment(lines: Vec<Line>, out: &mut Vec<Segment>) {
             return;
         }
     }
-    out.push(Segment { lines, x0, x1, cells: None });
+    out.push(Segment { lines, x0, x1, cells: None, boxed: false, boxes: Vec::new() });
+}
+
+/// Whether `line` stands inside box `b` (a point of slack on each side).
+fn inside(line: &Line, b: &[f32; 4]) -> bool {
+    line.x0 >= b[0] - 1.0 && line.x1 <= b[2] + 1.0 && line.bottom() >= b[1] - 1.0 && line.top() <= b[3] + 1.0
+}
+
+/// Closed rectangles drawn with four rules that hold text while other text
+/// stands beside them: boxed sidebars. A box with nothing beside it (a framed
+/// paragraph across the column) is read in its place like any text.
+fn boxes(drawn: &[[f32; 4]], lines: &[Line]) -> Vec<[f32; 4]> {
+    const SLACK: f32 = 2.0;
+    let horizontal: Vec<&[f32; 4]> = drawn.iter().filter(|r| (r[1] - r[3]).abs() < 1.0 && r[2] - r[0] > 20.0).collect();
+    let vertical: Vec<&[f32; 4]> = drawn.iter().filter(|r| (r[0] - r[2]).abs() < 1.0 && r[3] - r[1] > 10.0).collect();
+    let mut horizontal = horizontal;
+    // Top to bottom, so that each top edge meets the nearest bottom edge first.
+    horizontal.sort_by(|a, b| b[1].total_cmp(&a[1]));
+    let mut found: Vec<[f32; 4]> = Vec::new();
+    for (i, top) in horizontal.iter().enumerate() {
+        // The smallest rectangle under this top edge: the nearest bottom edge of
+        // the same extent with a side rule at both ends.
+        let rectangle = horizontal[i + 1..].iter().filter(|b| b[1] < top[1] - 10.0).find_map(|bottom| {
+            if (top[0] - bottom[0]).abs() > SLACK || (top[2] - bottom[2]).abs() > SLACK {
+                return None;
+            }
+            let (x0, x1, y0, y1) = (top[0].min(bottom[0]), top[2].max(bottom[2]), bottom[1], top[1]);
+            let side =
+                |x: f32| vertical.iter().any(|v| (v[0] - x).abs() <= SLACK && v[1] <= y0 + SLACK && v[3] >= y1 - SLACK);
+            (side(x0) && side(x1)).then_some([x0, y0, x1, y1])
+        });
+        let Some(b) = rectangle else { continue };
+        let [x0, y0, x1, y1] = b;
+        let holds_text = lines.iter().any(|l| inside(l, &b));
+        let beside = lines.iter().any(|l| !inside(l, &b) && l.y >= y0 && l.y <= y1 && (l.x1 < x0 || l.x0 > x1));
+        // Rectangles inside rectangles (table cells) are not sidebars.
+        let nested =
+            found.iter().any(|f| f[0] <= x0 + SLACK && f[2] >= x1 - SLACK && f[1] <= y0 + SLACK && f[3] >= y1 - SLACK);
+        if holds_text && beside && !nested {
+            found.push(b);
+        }
+    }
+    found
 }
 
 /// Finds a column gutter `(a, c)`: `c` is the left edge shared by the lines of a
@@ -239,5 +353,62 @@ mod tests {
         let lines: Vec<Line> =
             (0..6).map(|i| line(50.0, 300.0 + 40.0 * (i % 2) as f32, 700.0 - 12.0 * i as f32, "x")).collect();
         assert_eq!(reading_order(lines, Vec::new(), &[], 10.0, Compiled::embedded()).len(), 1);
+    }
+
+    #[test]
+    fn a_borderless_table_of_labels_and_values_reads_row_by_row() {
+        let mut lines = vec![line(50.0, 540.0, 800.0, "A paragraph line across the page before the table")];
+        lines.push(line(50.0, 120.0, 788.0, "ends here."));
+        for (i, (label, value)) in
+            [("Agency and interim staff", "2.4m"), ("Consultancy", "0.6m"), ("EDI spend", "18k")].iter().enumerate()
+        {
+            let y = 760.0 - 20.0 * i as f32;
+            let width = 6.0 * label.len() as f32;
+            lines.push(line(50.0, 50.0 + width, y, label));
+            lines.push(line(300.0, 330.0, y, value));
+        }
+        let segments = reading_order(lines, Vec::new(), &[], 10.0, Compiled::embedded());
+        let rows: Vec<Vec<String>> = segments
+            .iter()
+            .filter_map(|s| s.cells.as_ref())
+            .map(|cells| cells.iter().map(|c| c.iter().map(Line::text).collect::<Vec<_>>().join(" ")).collect())
+            .collect();
+        assert_eq!(rows, [["Agency and interim staff", "2.4m"], ["Consultancy", "0.6m"], ["EDI spend", "18k"]]);
+        assert_eq!(segments[0].lines.len(), 2, "the paragraph before the table stays one segment");
+    }
+
+    #[test]
+    fn columns_of_text_are_not_a_borderless_table() {
+        let mut lines = Vec::new();
+        for i in 0..5 {
+            let y = 780.0 - 12.0 * i as f32;
+            lines.push(line(50.0, 280.0, y, &format!("L{i}")));
+            lines.push(line(300.0, 540.0, y, &format!("R{i}")));
+        }
+        let segments = reading_order(lines, Vec::new(), &[], 10.0, Compiled::embedded());
+        assert!(segments.iter().all(|s| s.cells.is_none()));
+    }
+
+    #[test]
+    fn a_boxed_sidebar_is_read_after_the_text_beside_it() {
+        let mut lines = Vec::new();
+        for i in 0..6 {
+            let y = 780.0 - 12.0 * i as f32;
+            lines.push(line(50.0, 330.0, y, &format!("Body{i}")));
+            if i < 4 {
+                lines.push(line(380.0, 530.0, y, &format!("Box{i}")));
+            }
+        }
+        let rules = [
+            [370.0, 730.0, 540.0, 730.0],
+            [370.0, 795.0, 540.0, 795.0],
+            [370.0, 730.0, 370.0, 795.0],
+            [540.0, 730.0, 540.0, 795.0],
+        ];
+        let segments = reading_order(lines, Vec::new(), &rules, 10.0, Compiled::embedded());
+        let order: Vec<String> = segments.iter().flat_map(|s| s.lines.iter().map(Line::text)).collect();
+        assert_eq!(order, ["Body0", "Body1", "Body2", "Body3", "Body4", "Body5", "Box0", "Box1", "Box2", "Box3"]);
+        assert!(segments.last().is_some_and(|s| s.boxed));
+        assert_eq!(segments[0].boxes.len(), 1);
     }
 }

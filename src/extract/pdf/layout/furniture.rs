@@ -53,6 +53,19 @@ fn band(line: &Line, page_box: [f32; 4], ratio: f32) -> Option<bool> {
     }
 }
 
+/// The top line of a page, when it stands in the top band with a gap of at least
+/// three of its line heights to the next line, is no larger than that line and
+/// does not end like a sentence: `(y, x0)`.
+fn lone_header(lines: &[Line], page_box: [f32; 4], band_ratio: f32) -> Option<(f32, f32)> {
+    let mut by_height: Vec<&Line> = lines.iter().collect();
+    by_height.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let (first, next) = (by_height.first()?, by_height.get(1)?);
+    let in_band = band(first, page_box, band_ratio) == Some(true);
+    let apart = first.y - next.y >= 3.0 * first.size;
+    let sentence = first.text().trim_end().ends_with(['.', ',', ';', ':']);
+    (in_band && apart && !sentence && first.size <= next.size * 1.05).then_some((first.y, first.x0))
+}
+
 /// Splits each page's lines into text and furniture.
 ///
 /// `pages` holds each page's lines and page box. A margin line is furniture when its
@@ -76,9 +89,21 @@ pub fn remove(pages: &mut [(Vec<Line>, [f32; 4])], rules: &Compiled) -> Vec<Furn
     let needed = ((page_count as f32) * f.repeat_page_ratio).ceil().max(2.0) as usize;
     let mut removed = Vec::new();
     for (lines, page_box) in pages.iter_mut() {
+        // On a document too short for repetition to tell, a running header is the
+        // top line of the page standing apart from the text below it, no larger
+        // than that text.
+        let header_alone = if page_count <= 1 { lone_header(lines, *page_box, f.margin_band_ratio) } else { None };
         let judge = |line: &Line| -> Option<FurnitureReason> {
             let top = band(line, *page_box, f.margin_band_ratio)?;
             let text = line.text();
+            if header_alone.is_some_and(|(y, x0)| y == line.y && x0 == line.x0) {
+                return Some(FurnitureReason::Repeated);
+            }
+            // "<Council name> 3" at the foot of page 3.
+            let words: Vec<&str> = text.split_whitespace().collect();
+            if !top && words.len() >= 2 && words.len() <= 12 && words.last() == Some(&line.page.to_string().as_str()) {
+                return Some(FurnitureReason::PageNumberOrPrintHeader);
+            }
             let key = repeat_key(&text);
             // Digits-only lines (dates, figures) repeat in tables; they count only
             // by their form (page number, print date).
@@ -178,5 +203,32 @@ mod tests {
         let removed = remove(&mut pages, Compiled::embedded());
         assert_eq!(removed[0].reason, FurnitureReason::PageNumberOrPrintHeader);
         assert_eq!(pages[0].0.len(), 1);
+    }
+
+    #[test]
+    fn a_one_page_document_loses_its_running_header_and_council_footer() {
+        let bbox = [0.0, 0.0, 595.0, 842.0];
+        let mut pages = vec![(
+            vec![
+                line(1, 815.0, "Northbridge District Council Productivity Plan"),
+                line(1, 760.0, "Our plan in brief"),
+                line(1, 740.0, "Body text that stays."),
+                line(1, 30.0, "Northbridge District Council 1"),
+            ],
+            bbox,
+        )];
+        let removed = remove(&mut pages, Compiled::embedded());
+        assert_eq!(removed.len(), 2, "{removed:?}");
+        assert_eq!(
+            pages[0].0.iter().map(Line::text).collect::<Vec<_>>(),
+            ["Our plan in brief", "Body text that stays."]
+        );
+    }
+
+    #[test]
+    fn a_first_line_that_is_a_sentence_is_not_a_header() {
+        let bbox = [0.0, 0.0, 595.0, 842.0];
+        let mut pages = vec![(vec![line(1, 815.0, "The plan was approved."), line(1, 760.0, "Body text.")], bbox)];
+        assert!(remove(&mut pages, Compiled::embedded()).is_empty());
     }
 }

@@ -4,7 +4,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::rules::Compiled;
-use crate::extract::pdf::glyphs::PageGlyphs;
+use crate::extract::pdf::glyphs::{Glyph, PageGlyphs};
 
 /// One word of a line, with its horizontal extent.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,10 +108,20 @@ impl Fragment {
 /// Only the first `max_fragments` line fragments (from the top) are kept: see
 /// [`Limits::max_fragments_per_page`](crate::limits::Limits).
 pub fn page_lines(page: &PageGlyphs, rules: &Compiled, max_fragments: usize) -> PageLines {
+    glyph_lines(page, page.glyphs.iter(), &page.rules, rules, max_fragments)
+}
+
+/// Builds the line fragments of some of `page`'s glyphs (a tagged block's), with
+/// the drawn `rules` that may split them, as [`page_lines`] does for a whole page.
+pub fn glyph_lines<'g>(
+    page: &PageGlyphs,
+    glyphs: impl Iterator<Item = &'g Glyph>,
+    drawn: &[[f32; 4]],
+    rules: &Compiled,
+    max_fragments: usize,
+) -> PageLines {
     let w = &rules.rules.words;
-    let mut marks: Vec<Mark> = page
-        .glyphs
-        .iter()
+    let mut marks: Vec<Mark> = glyphs
         .filter(|g| g.size.is_finite() && g.x.is_finite() && g.y.is_finite() && g.width.is_finite() && g.size > 0.0)
         .map(|g| {
             let space = g.text.chars().all(|c| c.is_whitespace() || c == '\u{a0}');
@@ -152,12 +162,18 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled, max_fragments: usize) -> 
     baselines.push(current);
 
     let vertical_rules: Vec<[f32; 4]> =
-        page.rules.iter().filter(|r| (r[0] - r[2]).abs() < 2.0 && (r[1] - r[3]).abs() > 10.0).copied().collect();
+        drawn.iter().filter(|r| (r[0] - r[2]).abs() < 2.0 && (r[1] - r[3]).abs() > 10.0).copied().collect();
 
-    let mut fragments: Vec<Fragment> = Vec::new();
-    for mut group in baselines {
+    for group in &mut baselines {
         group.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        dedupe(&mut group, w.duplicate_tolerance_em);
+        dedupe(group, w.duplicate_tolerance_em);
+    }
+    let gutters = aligned_gutters(&baselines, &rules.rules.columns);
+    let mut fragments: Vec<Fragment> = Vec::new();
+    for (group, gutters) in baselines.into_iter().zip(gutters) {
+        // Only a line with a gap wide enough to split it needs to be asked whether
+        // it is justified.
+        let justified = if has_wide_gap(&group, w.fragment_gap_em) { justified_gap(&group, w) } else { None };
         let mut run: Vec<Mark> = Vec::new();
         let mut run_x1 = f32::NEG_INFINITY;
         for mark in group {
@@ -172,9 +188,13 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled, max_fragments: usize) -> 
             let crosses_rule = vertical_rules.iter().any(|r| {
                 let rx = r[0];
                 let (ry0, ry1) = (r[1].min(r[3]), r[1].max(r[3]));
-                rx > run_x1 && rx < mark.x0 && mark.y >= ry0 - size && mark.y <= ry1 + size
+                // The rule must pass through the letters' core, not end just above
+                // a line set close under a table.
+                rx > run_x1 && rx < mark.x0 && mark.y + 0.5 * size >= ry0 && mark.y <= ry1
             });
-            if !run.is_empty() && (gap > w.fragment_gap_em * size || crosses_rule) {
+            let crosses_gutter = gutters.iter().any(|&(g0, g1)| g0 >= run_x1 - 0.5 && g1 <= mark.x0 + 0.5);
+            let wide = gap > w.fragment_gap_em * size && !justified.is_some_and(|j| gap <= j);
+            if !run.is_empty() && (wide || crosses_rule || crosses_gutter) {
                 fragments.push(make_fragment(std::mem::take(&mut run)));
             }
             run_x1 = if run.is_empty() { mark.x1 } else { run_x1.max(mark.x1) };
@@ -191,10 +211,113 @@ pub fn page_lines(page: &PageGlyphs, rules: &Compiled, max_fragments: usize) -> 
     let mut lines: Vec<Line> = fragments.into_iter().filter_map(|f| to_line(page.number, f, rules)).collect();
     merge_markers(&mut lines, rules);
     for line in &mut lines {
-        line.underlines = underlines(line, &page.rules);
+        line.underlines = underlines(line, drawn);
     }
     lines.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
     PageLines { lines, dropped }
+}
+
+/// Whether a baseline's glyphs have a gap wider than `gap_em` of their size.
+fn has_wide_gap(group: &[Mark], gap_em: f32) -> bool {
+    let mut right = f32::NEG_INFINITY;
+    for m in group.iter().filter(|m| !m.space) {
+        if right.is_finite() && m.x0 - right > gap_em * m.size {
+            return true;
+        }
+        right = right.max(m.x1);
+    }
+    false
+}
+
+/// The widest word gap of a justified line, when the line is one: at least
+/// `justified_min_gaps` word gaps, all within `justified_gap_spread` of their
+/// median and none over `justified_max_gap_em`. Gaps that wide on such a line are
+/// its word spacing, not the edge of a column.
+fn justified_gap(group: &[Mark], w: &super::rules::WordRules) -> Option<f32> {
+    let mut gaps: Vec<f32> = Vec::new();
+    let mut right = f32::NEG_INFINITY;
+    let mut size = 0.0f32;
+    for m in group.iter().filter(|m| !m.space) {
+        let gap = m.x0 - right;
+        if right.is_finite() && gap > w.word_gap_em * m.size {
+            gaps.push(gap);
+        }
+        right = right.max(m.x1);
+        size = size.max(m.size);
+    }
+    if gaps.len() < w.justified_min_gaps {
+        return None;
+    }
+    let mut sorted = gaps.clone();
+    sorted.sort_by(f32::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    let widest = sorted[sorted.len() - 1];
+    let even = sorted.iter().all(|g| (g - median).abs() <= w.justified_gap_spread * median);
+    (even && widest <= w.justified_max_gap_em * size).then_some(widest + 0.01)
+}
+
+/// A horizontal interval on a page: (left, right).
+type Span = (f32, f32);
+
+/// Column gutters too narrow for the gap rule alone: per baseline, the x-intervals
+/// that lie in a gap between glyphs on this and the neighbouring baselines, at
+/// least `aligned_gap_lines` in a row. Word gaps in justified text are as wide but
+/// fall at other places on every line; a gutter stays put.
+fn aligned_gutters(baselines: &[Vec<Mark>], columns: &super::rules::ColumnRules) -> Vec<Vec<Span>> {
+    let mut out = vec![Vec::new(); baselines.len()];
+    // Per baseline: its text's extent and its gaps wide enough to be a gutter.
+    let spans: Vec<(f32, f32, Vec<Span>)> = baselines
+        .iter()
+        .map(|group| {
+            let text: Vec<&Mark> = group.iter().filter(|m| !m.space).collect();
+            let mut gaps = Vec::new();
+            let mut right = f32::NEG_INFINITY;
+            for m in &text {
+                if right.is_finite() && m.x0 - right >= columns.aligned_gap_em * m.size {
+                    gaps.push((right, m.x0));
+                }
+                right = right.max(m.x1);
+            }
+            let left = text.first().map_or(f32::INFINITY, |m| m.x0);
+            (left, right, gaps)
+        })
+        .collect();
+    if spans.iter().filter(|(_, _, gaps)| !gaps.is_empty()).count() < columns.aligned_gap_lines {
+        return out;
+    }
+    // Candidate x positions: the middle of every gap; each is followed down the page.
+    let mut candidates: Vec<f32> =
+        spans.iter().flat_map(|(_, _, gaps)| gaps.iter().map(|g| (g.0 + g.1) / 2.0)).collect();
+    candidates.sort_by(f32::total_cmp);
+    candidates.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    for x in candidates {
+        // Baselines whose text spans x: in a gap there (extends the run) or not (ends it).
+        let mut run: Vec<(usize, Span)> = Vec::new();
+        let flush = |run: &mut Vec<(usize, Span)>, out: &mut Vec<Vec<Span>>| {
+            if run.len() >= columns.aligned_gap_lines {
+                // The gutter is what all the run's gaps share.
+                let lo = run.iter().map(|(_, g)| g.0).fold(f32::NEG_INFINITY, f32::max);
+                let hi = run.iter().map(|(_, g)| g.1).fold(f32::INFINITY, f32::min);
+                for (index, _) in run.iter() {
+                    if !out[*index].iter().any(|&(a, b)| a <= x && x <= b) {
+                        out[*index].push((lo, hi));
+                    }
+                }
+            }
+            run.clear();
+        };
+        for (index, (left, right, gaps)) in spans.iter().enumerate() {
+            if x <= *left || x >= *right {
+                continue;
+            }
+            match gaps.iter().find(|g| g.0 <= x && x <= g.1) {
+                Some(&gap) => run.push((index, gap)),
+                None => flush(&mut run, &mut out),
+            }
+        }
+        flush(&mut run, &mut out);
+    }
+    out
 }
 
 /// The horizontal rules just under a line's baseline, clipped to the line, merged
@@ -422,7 +545,7 @@ fn merge_markers(lines: &mut Vec<Line>, rules: &Compiled) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::extract::pdf::glyphs::{FontInfo, Glyph};
+    use crate::extract::pdf::glyphs::{FontInfo, Marked};
 
     const MAX_FRAGMENTS_PER_PAGE: usize = 3_000;
 
@@ -433,7 +556,16 @@ pub(crate) mod tests {
         let mut cx = x;
         for c in text.chars() {
             let width = if c == ' ' { 0.28 * size } else { 0.5 * size };
-            out.push(Glyph { text: c.to_string(), x: cx, y, width, size, font, invisible: false });
+            out.push(Glyph {
+                text: c.to_string(),
+                x: cx,
+                y,
+                width,
+                size,
+                font,
+                invisible: false,
+                marked: Marked::Unmarked,
+            });
             cx += width;
         }
         out
@@ -511,9 +643,36 @@ pub(crate) mod tests {
     #[test]
     fn ligature_presentation_forms_are_expanded() {
         let glyphs = vec![
-            Glyph { text: "e".into(), x: 72.0, y: 700.0, width: 5.0, size: 10.0, font: 0, invisible: false },
-            Glyph { text: "\u{fb03}".into(), x: 77.0, y: 700.0, width: 8.0, size: 10.0, font: 0, invisible: false },
-            Glyph { text: "cient".into(), x: 85.0, y: 700.0, width: 20.0, size: 10.0, font: 0, invisible: false },
+            Glyph {
+                text: "e".into(),
+                x: 72.0,
+                y: 700.0,
+                width: 5.0,
+                size: 10.0,
+                font: 0,
+                invisible: false,
+                marked: Marked::Unmarked,
+            },
+            Glyph {
+                text: "\u{fb03}".into(),
+                x: 77.0,
+                y: 700.0,
+                width: 8.0,
+                size: 10.0,
+                font: 0,
+                invisible: false,
+                marked: Marked::Unmarked,
+            },
+            Glyph {
+                text: "cient".into(),
+                x: 85.0,
+                y: 700.0,
+                width: 20.0,
+                size: 10.0,
+                font: 0,
+                invisible: false,
+                marked: Marked::Unmarked,
+            },
         ];
         assert_eq!(texts(&page_of(glyphs)), ["efficient"]);
     }

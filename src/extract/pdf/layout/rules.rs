@@ -28,6 +28,8 @@ pub struct LayoutRules {
     pub hyphenation: HyphenationRules,
     /// Navigation printed from web pages.
     pub navigation: NavigationRules,
+    /// Reading tagged PDFs from their structure tree.
+    pub tagged: TaggedRules,
 }
 
 /// See `[navigation]` in the rules file.
@@ -64,6 +66,12 @@ pub struct WordRules {
     pub superscript_size_ratio: f32,
     /// Distance (em) under which two identical glyphs are one drawn twice.
     pub duplicate_tolerance_em: f32,
+    /// Fewest word gaps on a line for it to be read as justified.
+    pub justified_min_gaps: usize,
+    /// How far (fraction of their median) a justified line's word gaps may differ.
+    pub justified_gap_spread: f32,
+    /// Widest word gap (em) of a justified line.
+    pub justified_max_gap_em: f32,
 }
 
 /// See `[paragraphs]` in the rules file.
@@ -112,6 +120,13 @@ pub struct ColumnRules {
     pub min_gutter_em: f32,
     /// Fewest lines on each side of a gutter.
     pub min_column_lines: usize,
+    /// Narrowest gap (em) that can be a gutter when it lines up down the page.
+    pub aligned_gap_em: f32,
+    /// Fewest baselines in a row whose gaps line up for the gap to be a gutter.
+    pub aligned_gap_lines: usize,
+    /// Narrowest gap (body ems) between the label and value columns of a
+    /// borderless table.
+    pub key_value_gap_em: f32,
 }
 
 /// See `[furniture]` in the rules file.
@@ -124,6 +139,24 @@ pub struct FurnitureRules {
     pub repeat_page_ratio: f32,
     /// Patterns of margin lines that are furniture on any page.
     pub patterns: Vec<String>,
+}
+
+/// See `[tagged]` in the rules file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaggedRules {
+    /// Share of a page's visible non-artifact characters the tree must hold for the
+    /// page to be read from the tree.
+    pub min_page_coverage: f32,
+    /// Pages with fewer visible non-artifact characters always agree with the tree.
+    pub min_page_characters: usize,
+    /// Deepest structure-tree nesting followed.
+    pub max_depth: usize,
+    /// Most structure elements read.
+    pub max_elements: usize,
+    /// Parts of Producer or Creator names (lowercase) whose tagged PDFs are laid
+    /// out from positions (web browsers).
+    pub layout_makers: Vec<String>,
 }
 
 /// See `[hyphenation]` in the rules file.
@@ -182,6 +215,27 @@ impl Compiled {
     /// Whether `token` is a list marker (bullet glyph or item number).
     pub fn is_marker(&self, token: &str) -> bool {
         self.is_bullet(token) || self.numbers.iter().any(|r| r.is_match(token))
+    }
+
+    /// Whether a PDF whose Producer or Creator is `maker` is laid out from positions
+    /// even when tagged.
+    pub fn lays_out_maker(&self, maker: &str) -> bool {
+        let maker = maker.to_lowercase();
+        self.rules.tagged.layout_makers.iter().any(|part| maker.contains(part.as_str()))
+    }
+
+    /// A list item's text without its leading bullet glyph (also one glued to the
+    /// first word, "•Item"). An item number ("2.1", "(a)") is kept: readers cite it.
+    pub fn without_bullet<'t>(&self, text: &'t str) -> &'t str {
+        let text = text.trim_start();
+        let Some(first) = text.split_whitespace().next() else { return text };
+        if self.is_bullet(first) {
+            return text[first.len()..].trim_start();
+        }
+        match first.chars().next() {
+            Some(c) if first.chars().count() > 1 && c != '-' && self.is_bullet(&c.to_string()) => &text[c.len_utf8()..],
+            _ => text,
+        }
     }
 
     /// Whether `token` is a bullet glyph.
