@@ -1,7 +1,8 @@
 //! Damaged PDFs: a small valid file (fonts, ToUnicode, a Form XObject, compressed
-//! streams) is mutated deterministically (bytes flipped, ranges cut or repeated,
-//! truncated) and every mutant must come back from extraction as Ok or Err, with no
-//! panic escaping and within the time limit.
+//! streams) and a tagged fixture (structure tree, marked content) are mutated
+//! deterministically (bytes flipped, ranges cut or repeated, truncated) and every
+//! mutant must come back from extraction as Ok or Err, with no panic escaping and
+//! within the time limit.
 
 use std::time::{Duration, Instant};
 
@@ -117,6 +118,33 @@ fn mutated_files_end_without_panic_and_in_time() {
         let mutant = mutate(&base, &mut rng);
         let started = Instant::now();
         let _ = page_glyphs(&mutant, &limits);
+        let _ = extract(&mutant, &limits);
+        assert!(started.elapsed() < Duration::from_secs(20), "mutant {index} took {:?}", started.elapsed());
+    }
+}
+
+/// A tagged fixture (structure tree, marked content, artifacts) with every stream
+/// decompressed, so that mutations reach the tree and the BDC/EMC operators.
+fn tagged_pdf() -> Vec<u8> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/layouts/out/lists-and-numbering-sans.tagged.pdf");
+    let mut doc = lopdf::Document::load(&path).expect("the fixture reads");
+    doc.decompress();
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("writes to memory");
+    bytes
+}
+
+#[test]
+fn mutated_tagged_files_end_without_panic_and_in_time() {
+    let base = tagged_pdf();
+    let document = extract(&base, &Limits::default()).expect("the decompressed fixture reads");
+    assert_eq!(document.structure, Some(plansift::document::Structure::Tagged));
+    let limits = Limits { time_per_document: Duration::from_secs(5), ..Limits::default() };
+    let mut rng = Rng(0x7a99_ed00_5eed_0042);
+    for index in 0..300 {
+        let mutant = mutate(&base, &mut rng);
+        let started = Instant::now();
         let _ = extract(&mutant, &limits);
         assert!(started.elapsed() < Duration::from_secs(20), "mutant {index} took {:?}", started.elapsed());
     }
