@@ -54,8 +54,8 @@ fn band(line: &Line, page_box: [f32; 4], ratio: f32) -> Option<bool> {
 }
 
 /// The top line of a page, when it stands in the top band with a gap of at least
-/// three of its line heights to the next line, is no larger than that line and
-/// does not end like a sentence: `(y, x0)`.
+/// three of its line heights to the next line, is neither bold nor larger than
+/// that line, and does not end like a sentence: `(y, x0)`.
 fn lone_header(lines: &[Line], page_box: [f32; 4], band_ratio: f32) -> Option<(f32, f32)> {
     let mut by_height: Vec<&Line> = lines.iter().collect();
     by_height.sort_by(|a, b| b.y.total_cmp(&a.y));
@@ -63,7 +63,8 @@ fn lone_header(lines: &[Line], page_box: [f32; 4], band_ratio: f32) -> Option<(f
     let in_band = band(first, page_box, band_ratio) == Some(true);
     let apart = first.y - next.y >= 3.0 * first.size;
     let sentence = first.text().trim_end().ends_with(['.', ',', ';', ':']);
-    (in_band && apart && !sentence && first.size <= next.size * 1.05).then_some((first.y, first.x0))
+    // A bold or larger line standing alone at the top is the document's title.
+    (in_band && apart && !sentence && !first.bold && first.size <= next.size * 1.05).then_some((first.y, first.x0))
 }
 
 /// Splits each page's lines into text and furniture.
@@ -226,9 +227,12 @@ mod tests {
     }
 
     #[test]
-    fn a_first_line_that_is_a_sentence_is_not_a_header() {
+    fn a_first_line_that_is_a_sentence_or_a_bold_title_is_not_a_header() {
         let bbox = [0.0, 0.0, 595.0, 842.0];
         let mut pages = vec![(vec![line(1, 815.0, "The plan was approved."), line(1, 760.0, "Body text.")], bbox)];
+        assert!(remove(&mut pages, Compiled::embedded()).is_empty());
+        let title = Line { bold: true, ..line(1, 815.0, "Productivity Plan") };
+        let mut pages = vec![(vec![title, line(1, 760.0, "Body text.")], bbox)];
         assert!(remove(&mut pages, Compiled::embedded()).is_empty());
     }
 }
