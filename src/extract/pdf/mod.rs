@@ -1,5 +1,8 @@
 //! PDF extraction: lopdf parses the file, our own content-stream interpreter turns
-//! each page into positioned glyphs ([`page_glyphs`]), and the glyphs become blocks.
+//! each page into positioned glyphs ([`page_glyphs`]), and the glyphs become blocks:
+//! as the document's structure tree declares them where it is tagged (`structure`
+//! reads the tree, `tagged` builds the blocks, page by page where the tree accounts
+//! for the page's text), else by [`layout`] analysis of their positions.
 //!
 //! Everything that touches document bytes runs inside `catch_unwind`, so a panic in
 //! lopdf on a fuzzed file becomes a [`PdfError`]; our own recursion (Form XObjects,
@@ -68,57 +71,13 @@ pub fn page_glyphs(bytes: &[u8], limits: &Limits) -> Result<(Vec<PageGlyphs>, Ve
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
     guarded(|| {
         let started = Instant::now();
-        let deadline = started.checked_add(limits.time_per_document);
         let doc = load(bytes, limits)?;
         let mut warnings = Vec::new();
         let pages = interpret(&doc, limits, started, &mut warnings)?;
         let mut document = Document { pages: Some(page_count(&doc)), ..Document::default() };
-        let rules = layout::rules::Compiled::embedded();
-        let objects = Objects::new(&doc, 0, 0);
-        let bounds = structure::Bounds {
-            max_depth: rules.rules.tagged.max_depth,
-            max_elements: rules.rules.tagged.max_elements,
-            deadline: deadline.unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 24 * 3600)),
-        };
-        let browser_made = [b"Producer".as_slice(), b"Creator"]
-            .iter()
-            .any(|key| info_string(&doc, key).is_some_and(|maker| rules.lays_out_maker(&maker)));
-        let tree = if browser_made { None } else { structure::read(&objects, bounds) };
-        let tagged = tree.as_ref().map(|tree| {
-            if let Some(why) = &tree.cut_short {
-                warnings.push(Warning::new(
-                    WarningCode::LimitReached,
-                    format!("{why}: the rest of the document was laid out from positions"),
-                ));
-            }
-            tagged::read(tree, &pages, rules, deadline, limits.max_fragments_per_page)
-        });
-        let (blocks, late_pages, cut_pages) = match tagged {
-            Some(tagged) if tagged.tree_blocks > 0 => {
-                if !tagged.mismatched_pages.is_empty() {
-                    warnings.push(Warning {
-                        pages: tagged.mismatched_pages.clone(),
-                        ..Warning::new(
-                            WarningCode::StructureMismatch,
-                            "the structure tree does not account for the text of these pages: they were laid out from glyph positions",
-                        )
-                    });
-                }
-                document.structure = Some(Structure::Tagged);
-                (tagged.blocks, tagged.late_pages, tagged.cut_pages)
-            }
-            other => {
-                if other.is_some() {
-                    warnings.push(Warning::new(
-                        WarningCode::StructureMismatch,
-                        "the structure tree accounts for the text of no page: the document was laid out from glyph positions",
-                    ));
-                }
-                let layout = layout::layout_until(&pages, rules, deadline, limits.max_fragments_per_page);
-                document.structure = Some(Structure::Layout);
-                (layout.blocks, layout.late_pages, layout.cut_pages)
-            }
-        };
+        let read = read_blocks(&doc, &pages, limits, started, &mut warnings);
+        let (blocks, late_pages, cut_pages) = (read.blocks, read.late_pages, read.cut_pages);
+        document.structure = Some(read.structure);
         if !late_pages.is_empty() {
             warnings.push(Warning {
                 pages: late_pages,
@@ -142,6 +101,75 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         document.warnings = warnings;
         Ok(document)
     })
+}
+
+/// A document's blocks and how they were found.
+struct Read {
+    blocks: Vec<Block>,
+    structure: Structure,
+    late_pages: Vec<u32>,
+    cut_pages: Vec<u32>,
+}
+
+/// Reads the blocks from the structure tree where the PDF is tagged and the tree
+/// accounts for its pages, else lays the pages out from glyph positions; says in
+/// `warnings` why a tree was not used where there was one.
+fn read_blocks(
+    doc: &lopdf::Document,
+    pages: &[PageGlyphs],
+    limits: &Limits,
+    started: Instant,
+    warnings: &mut Vec<Warning>,
+) -> Read {
+    let rules = layout::rules::Compiled::embedded();
+    let deadline = started.checked_add(limits.time_per_document);
+    let objects = Objects::new(doc, 0, 0);
+    let bounds = structure::Bounds {
+        max_depth: rules.rules.tagged.max_depth,
+        max_elements: rules.rules.tagged.max_elements,
+        deadline: deadline.unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 24 * 3600)),
+    };
+    let browser_made = [b"Producer".as_slice(), b"Creator"]
+        .iter()
+        .any(|key| info_string(doc, key).is_some_and(|maker| rules.lays_out_maker(&maker)));
+    let tree = if browser_made { None } else { structure::read(&objects, bounds) };
+    if let Some(tree) = &tree {
+        if let Some(why) = &tree.cut_short {
+            warnings.push(Warning::new(
+                WarningCode::LimitReached,
+                format!("{why}: the rest of the document was laid out from positions"),
+            ));
+        }
+        let tagged = tagged::read(tree, pages, rules, deadline, limits.max_fragments_per_page);
+        if tagged.tree_blocks > 0 {
+            if !tagged.mismatched_pages.is_empty() {
+                warnings.push(Warning {
+                    pages: tagged.mismatched_pages.clone(),
+                    ..Warning::new(
+                        WarningCode::StructureMismatch,
+                        "the structure tree does not account for the text of these pages: they were laid out from glyph positions",
+                    )
+                });
+            }
+            return Read {
+                blocks: tagged.blocks,
+                structure: Structure::Tagged,
+                late_pages: tagged.late_pages,
+                cut_pages: tagged.cut_pages,
+            };
+        }
+        warnings.push(Warning::new(
+            WarningCode::StructureMismatch,
+            "the structure tree accounts for the text of no page: the document was laid out from glyph positions",
+        ));
+    }
+    let layout = layout::layout_until(pages, rules, deadline, limits.max_fragments_per_page);
+    Read {
+        blocks: layout.blocks,
+        structure: Structure::Layout,
+        late_pages: layout.late_pages,
+        cut_pages: layout.cut_pages,
+    }
 }
 
 fn guarded<T>(work: impl FnOnce() -> Result<T, PdfError>) -> Result<T, PdfError> {
