@@ -47,15 +47,48 @@ pub struct CouncilRecord {
 pub struct Generator {
     /// The plansift version.
     pub plansift_version: String,
-    /// SHA-256 of the classification rules file used, lowercase hex.
+    /// SHA-256 of the whole rule set that built the record, lowercase hex: the
+    /// classification rules used and every embedded rule file ([`rules_fingerprint`]).
     pub rules_sha256: String,
 }
 
 impl Generator {
-    /// This plansift build with the rules whose hash is `rules_sha256`.
-    pub fn current(rules_sha256: &str) -> Generator {
-        Generator { plansift_version: env!("CARGO_PKG_VERSION").to_string(), rules_sha256: rules_sha256.to_string() }
+    /// This plansift build with the classification rules whose hash is
+    /// `classify_sha256` and the embedded rule files.
+    pub fn current(classify_sha256: &str) -> Generator {
+        Generator {
+            plansift_version: env!("CARGO_PKG_VERSION").to_string(),
+            rules_sha256: rules_fingerprint(classify_sha256),
+        }
     }
+}
+
+/// The rule files embedded in the binary besides the classification rules, by
+/// name: each decides part of what a record holds (figures, PDF layout, HTML
+/// furniture, plan discovery, hyphenation).
+fn embedded_rules() -> [(&'static str, &'static str); 5] {
+    [
+        ("figures.toml", crate::figures::rules::EMBEDDED_RULES),
+        ("pdf-layout.toml", crate::extract::pdf::layout::rules::EMBEDDED),
+        ("html-boilerplate.toml", crate::extract::html::BOILERPLATE_RULES),
+        ("discovery.toml", crate::fetch::discover::RULES_TOML),
+        ("english-words.txt", crate::extract::pdf::layout::hyphenation::ENGLISH_WORDS),
+    ]
+}
+
+/// SHA-256 over the rule set: one line `name sha256` for `classify.toml` (as
+/// given, since `--rules` can replace it) and for each embedded rule file. A change
+/// to any of them changes the fingerprint, so a later run rebuilds the records the
+/// old rules built.
+pub fn rules_fingerprint(classify_sha256: &str) -> String {
+    static EMBEDDED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let embedded = EMBEDDED.get_or_init(|| {
+        embedded_rules()
+            .iter()
+            .map(|(name, text)| format!("{name} {}\n", crate::fetch::sha256_hex(text.as_bytes())))
+            .collect()
+    });
+    crate::fetch::sha256_hex(format!("classify.toml {classify_sha256}\n{embedded}").as_bytes())
 }
 
 /// The council a record is about.
@@ -205,5 +238,30 @@ impl CouncilRecord {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_fingerprint_covers_every_rule_file_that_shapes_a_record() {
+        let a = rules_fingerprint("a");
+        assert_eq!(a, rules_fingerprint("a"));
+        assert_ne!(a, rules_fingerprint("b"));
+        assert_eq!(a.len(), 64);
+        // Every file under rules/ but the classification rules (hashed as given) and
+        // the report's presentation (which shapes no record) is fingerprinted.
+        let rules_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(rules_dir)
+            .expect("rules/ exists")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|name| name != "classify.toml" && name != "report.toml")
+            .collect();
+        on_disk.sort();
+        let mut fingerprinted: Vec<String> = embedded_rules().iter().map(|(name, _)| name.to_string()).collect();
+        fingerprinted.sort();
+        assert_eq!(on_disk, fingerprinted);
     }
 }

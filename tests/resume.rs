@@ -337,3 +337,27 @@ fn leftovers_of_a_killed_write_are_cleared_by_the_next_run() {
     names.sort();
     assert_eq!(names, [".plansift.lock", "records.jsonl", "run.json", "x.json"]);
 }
+
+#[test]
+fn a_record_built_by_other_rules_is_rebuilt_even_when_only_layout_rules_changed() {
+    // Before the fingerprint covered every rule file, a record named only the
+    // classification rules' hash: a change to the layout or figure rules kept it.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.pdf");
+    std::fs::copy(common::crate_root().join("corpus/documents/ashfield.pdf"), &plan).unwrap();
+    let job = Job::new(&[("local".to_string(), plan.display().to_string())]);
+    job.run();
+    let path = job.out().join("local.json");
+    let mut record = common::read_json(&path);
+    let classifier = plansift::classify::Classifier::builtin().unwrap();
+    let classify_only = classifier.rules_sha256().to_string();
+    assert_ne!(record["generator"]["rules_sha256"], classify_only.as_str(), "the fingerprint is of the whole set");
+    record["generator"]["rules_sha256"] = classify_only.clone().into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
+    job.run();
+    let run = common::read_json(&job.out().join("run.json"));
+    assert_ne!(run["councils"][0]["status"], "not_modified", "{run}");
+    let rebuilt = common::read_json(&path);
+    let fingerprint = plansift::record::rules_fingerprint(&classify_only);
+    assert_eq!(rebuilt["generator"]["rules_sha256"], fingerprint.as_str());
+}

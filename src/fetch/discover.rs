@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::document::collapse_whitespace;
 
-const RULES_TOML: &str = include_str!("../../rules/discovery.toml");
+pub(crate) const RULES_TOML: &str = include_str!("../../rules/discovery.toml");
 
 /// The discovery rules, as written in `rules/discovery.toml`.
 #[derive(Debug, Deserialize)]

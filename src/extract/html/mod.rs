@@ -10,6 +10,9 @@ mod analysis;
 mod nesting;
 mod root;
 mod rules;
+
+/// The embedded `rules/html-boilerplate.toml`, for the record's rules fingerprint.
+pub(crate) use rules::RULES_TOML as BOILERPLATE_RULES;
 mod walker;
 
 use scraper::Html;

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
-const RULES_TOML: &str = include_str!("../../../rules/html-boilerplate.toml");
+pub(crate) const RULES_TOML: &str = include_str!("../../../rules/html-boilerplate.toml");
 
 /// The compiled rules, built on first use.
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The English word list, one lowercase word per line after `#` comment lines.
-const ENGLISH_WORDS: &str = include_str!("../../../../rules/english-words.txt");
+pub(crate) const ENGLISH_WORDS: &str = include_str!("../../../../rules/english-words.txt");
 
 /// Whether `word` (lowercase) is in the English word list: a binary search over the
 /// sorted lines of the embedded text itself, so that no process pays for building

@@ -6,7 +6,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 /// The embedded rules file.
-const EMBEDDED: &str = include_str!("../../../../rules/pdf-layout.toml");
+pub(crate) const EMBEDDED: &str = include_str!("../../../../rules/pdf-layout.toml");
 
 /// Every threshold the layout engine uses; see `rules/pdf-layout.toml` for each one's meaning.
 #[derive(Debug, Clone, Deserialize)]
