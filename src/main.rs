@@ -409,11 +409,26 @@ fn evaluate(args: EvalArgs) -> u8 {
     };
     let report = eval::evaluate_with_kinds(&gold, &records, &kinds, args.confusions);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        write_stdout(&format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()))
     } else {
-        print!("{}", report.to_text());
+        write_stdout(&report.to_text())
     }
-    EXIT_OK
+}
+
+/// Writes `text` to standard output. A reader that stops reading (`| head`) ends
+/// the output, not the program with a panic: a closed pipe counts as success, as
+/// the reader asked for no more; any other write error is reported.
+fn write_stdout(text: &str) -> u8 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(error) => {
+            eprintln!("plansift: cannot write the output: {error}");
+            EXIT_FATAL
+        }
+    }
 }
 
 fn extract_one(args: ExtractArgs) -> u8 {
@@ -452,11 +467,11 @@ fn extract_one(args: ExtractArgs) -> u8 {
     } else {
         readable(&document)
     };
-    print!("{output}");
+    let written = write_stdout(&output);
     for warning in &document.warnings {
         eprintln!("plansift: warning: {}", warning.message);
     }
-    EXIT_OK
+    written
 }
 
 /// `extract --json` output: the document's fields (blocks included) and the

@@ -237,3 +237,22 @@ fn tagged_and_untagged_pdfs_give_valid_records_that_say_which_path_they_took() {
     }
     assert_eq!(sections[0], sections[1], "both paths find the same units");
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_the_output_without_a_panic() {
+    // `plansift extract --json FILE | head -1`: the reader goes away before the
+    // output is written. The read end is closed before the child writes a byte.
+    let pdf = crate_root().join("corpus/documents/ashfield.pdf");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plansift"))
+        .args(["extract", "--json"])
+        .arg(&pdf)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
