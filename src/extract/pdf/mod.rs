@@ -144,7 +144,7 @@ fn read_blocks(
         if tagged.tree_blocks > 0 {
             if !tagged.mismatched_pages.is_empty() {
                 warnings.push(Warning {
-                    pages: tagged.mismatched_pages.clone(),
+                    pages: tagged.mismatched_pages,
                     ..Warning::new(
                         WarningCode::StructureMismatch,
                         "the structure tree does not account for the text of these pages: they were laid out from glyph positions",

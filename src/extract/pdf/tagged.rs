@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::glyphs::{Glyph, Marked, PageGlyphs};
-use super::layout::{self, blocks, hyphenation, lines, rules::Compiled, FurnitureLine};
+use super::layout::{self, blocks, hyphenation, lines, rules::Compiled};
 use super::structure::{ContentRef, Role, StructTree};
 use crate::document::{Block, BlockKind};
 
@@ -21,15 +21,11 @@ use crate::document::{Block, BlockKind};
 pub struct TaggedLayout {
     /// The blocks in reading order.
     pub blocks: Vec<Block>,
-    /// Pages read from the tree.
-    pub tree_pages: Vec<u32>,
     /// How many of [`TaggedLayout::blocks`] the tree declared (the rest were laid
     /// out from positions).
     pub tree_blocks: usize,
     /// Pages with text that the tree does not account for: laid out from positions.
     pub mismatched_pages: Vec<u32>,
-    /// Lines the layout engine left out as furniture on the pages it laid out.
-    pub furniture: Vec<FurnitureLine>,
     /// Pages cut at the fragment limit or left out at the deadline, by the layout
     /// engine.
     pub cut_pages: Vec<u32>,
@@ -91,7 +87,6 @@ pub fn read(
             Some(Draft { role: block.role, page, lines, cells })
         })
         .collect();
-    let residual = residual_pages(pages, &agreeing, &referenced);
     let hyphens = &rules.rules.hyphenation.hyphens;
     let vocabulary = blocks::vocabulary(
         drafts.iter().flat_map(|d| std::iter::once(d.lines.as_slice()).chain(d.cells.iter().map(Vec::as_slice))),
@@ -117,6 +112,11 @@ pub fn read(
             tagged_blocks.push(block.on_page(draft.page));
         }
     }
+    if tagged_blocks.is_empty() {
+        // The tree accounts for no text: the caller lays the whole document out.
+        return TaggedLayout::default();
+    }
+    let residual = residual_pages(pages, &agreeing, &referenced);
     let laid_out = layout::layout_until(&residual, rules, deadline, max_fragments_per_page);
     let mismatched_pages: Vec<u32> = pages
         .iter()
@@ -124,14 +124,10 @@ pub fn read(
         .map(|p| p.number)
         .collect();
     let extra: Vec<Block> = laid_out.blocks.into_iter().filter(|b| b.text.chars().any(char::is_alphanumeric)).collect();
-    let mut tree_pages: Vec<u32> = agreeing.into_iter().collect();
-    tree_pages.sort_unstable();
     TaggedLayout {
         tree_blocks: tagged_blocks.len(),
         blocks: merge_by_page(tagged_blocks, extra),
-        tree_pages,
         mismatched_pages,
-        furniture: laid_out.furniture,
         cut_pages: laid_out.cut_pages,
         late_pages: laid_out.late_pages,
     }

@@ -157,18 +157,16 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                     let indent = line.x0 - draft.text_left;
                     // Beside a box, lines end short (box on the right) or start
                     // late (box on the left) without ending the paragraph.
-                    let beside_box = |l: &Line, right: bool| {
-                        segment.boxes.iter().any(|b| {
+                    let box_beside = |l: &Line, right: bool| {
+                        segment.boxes.iter().find(|b| {
                             l.y >= b[1] - size && l.y <= b[3] + size && if right { l.x1 < b[0] } else { l.x0 > b[2] }
                         })
                     };
                     let indented = indent > p.indent_em * line.size
                         && indent < 6.0 * line.size
                         && draft.lines.len() > 1
-                        && !beside_box(line, false);
+                        && box_beside(line, false).is_none();
                     let dedented = draft.bullet && line.x0 < draft.text_left - p.indent_em * line.size;
-                    // The line before ended early although this line's first word
-                    // would have fitted: the author broke the line.
                     // The column's right edge near here: from up to three lines on
                     // either side, not past a line of another size (a heading, and
                     // the wider text above it, do not widen a column below it).
@@ -182,11 +180,11 @@ pub fn drafts(segments: &[Segment], metrics: &Metrics, rules: &Compiled) -> Vec<
                         hi += 1;
                     }
                     let local_right = segment.lines[lo..hi].iter().map(|l| l.x1).fold(f32::NEG_INFINITY, f32::max);
-                    let local_right = match segment.boxes.iter().find(|b| beside_box(prev, true) && prev.x1 < b[0]) {
-                        // Text wraps short of the box, by a gap of an em or so.
-                        Some(b) => local_right.min(b[0] - 1.5 * size),
-                        None => local_right,
-                    };
+                    // Text wraps short of a box beside it, by a gap of an em or so.
+                    let local_right =
+                        box_beside(prev, true).map_or(local_right, |b| local_right.min(b[0] - 1.5 * size));
+                    // The line before ended early although this line's first word
+                    // would have fitted: the author broke the line.
                     let first_width = line.words.first().map_or(0.0, |w| w.x1 - w.x0);
                     let short_prev = prev.x1 + first_width + 0.6 * size < local_right - 0.5
                         && line.x0 < prev.x1

@@ -245,7 +245,7 @@ fn justified_gap(group: &[Mark], w: &super::rules::WordRules) -> Option<f32> {
         right = right.max(m.x1);
         size = size.max(m.size);
     }
-    if gaps.len() < w.justified_min_gaps {
+    if gaps.is_empty() || gaps.len() < w.justified_min_gaps {
         return None;
     }
     let mut sorted = gaps.clone();
