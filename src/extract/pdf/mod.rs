@@ -643,6 +643,35 @@ mod tests {
         assert!(!rules.iter().any(|r| close(r[0], 10.0)), "diagonal is not a rule");
     }
 
+    /// LibreOffice Writer paints a white box behind every line of text, as wide as
+    /// the line; those boxes are not underlines, so the paragraph is not a link
+    /// list (all of its words were once dropped as navigation).
+    #[test]
+    fn text_on_white_boxes_is_kept() {
+        let lines = [
+            "Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy",
+            "eirmod tempor invidunt ut labore et dolore magna aliquyam erat, sed diam",
+            "voluptua. At vero eos et accusam et justo duo dolores et ea rebum. Stet",
+            "clita kasd gubergren, no sea takimata sanctus est Lorem ipsum dolor sit.",
+        ];
+        let shown = |i: usize, line: &str| format!("BT 56.8 {} Td /F1 10 Tf ({line}) Tj ET\n", 700.0 - 13.5 * i as f32);
+        let bare: String = lines.iter().enumerate().map(|(i, l)| shown(i, l)).collect();
+        let (glyphs, _) = glyphs_of(&pdf(bare.as_bytes()));
+        let mut boxed = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            let y = 700.0 - 13.5 * i as f32;
+            let right = glyphs.iter().filter(|g| close(g.y, y)).map(|g| g.x + g.width).fold(0.0, f32::max);
+            boxed.push_str(&format!("1 1 1 rg 56.7 {:.2} {:.2} 11.6 re f* q 0 0 0 rg ", y - 2.35, right - 56.7));
+            boxed.push_str(&shown(i, line));
+            boxed.push_str("Q\n");
+        }
+        let document = extract(&pdf(boxed.as_bytes()), &Limits::default()).expect("reads");
+        let text: String = document.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" ");
+        assert_eq!(document.blocks.len(), 1, "{:?}", document.blocks);
+        assert!(text.starts_with("Lorem ipsum") && text.ends_with("dolor sit."), "{text}");
+        assert!(document.warnings.is_empty(), "kept by layout, not put back: {:?}", document.warnings);
+    }
+
     #[test]
     fn form_xobjects_draw_with_their_matrix_and_a_self_reference_stops() {
         let bytes = pdf_with(b"q 1 0 0 1 100 0 cm /X1 Do Q", |doc, resources| {

@@ -321,17 +321,30 @@ fn aligned_gutters(baselines: &[Vec<Mark>], columns: &super::rules::ColumnRules)
 }
 
 /// The horizontal rules just under a line's baseline, clipped to the line, merged
-/// where they touch (the two edges of one filled underline count once).
+/// where they touch (the two edges of one filled underline count once). The bottom
+/// edge of a box drawn round the line (a highlight, a shaded row) is not an
+/// underline: its top edge runs above the letters with the same span, and it
+/// spans the line itself, not a bar the line is one piece of (a printed web
+/// page's menu bar still underlines each of its links).
 fn underlines(line: &Line, drawn: &[[f32; 4]]) -> Vec<(f32, f32)> {
+    let horizontal = |r: &&[f32; 4]| (r[1] - r[3]).abs() < 1.0;
+    let boxed = |r: &[f32; 4]| {
+        r[0] >= line.x0 - line.size
+            && r[2] <= line.x1 + line.size
+            && drawn.iter().filter(horizontal).any(|top| {
+                (top[0] - r[0]).abs() < 1.0
+                    && (top[2] - r[2]).abs() < 1.0
+                    && top[1] >= line.y + 0.5 * line.size
+                    && top[1] <= line.y + 2.0 * line.size
+            })
+    };
     let mut spans: Vec<(f32, f32)> = drawn
         .iter()
+        .filter(horizontal)
         .filter(|r| {
-            (r[1] - r[3]).abs() < 1.0
-                && r[1] <= line.y + 0.05 * line.size
-                && r[1] >= line.y - 0.3 * line.size
-                && r[2] > line.x0
-                && r[0] < line.x1
+            r[1] <= line.y + 0.05 * line.size && r[1] >= line.y - 0.3 * line.size && r[2] > line.x0 && r[0] < line.x1
         })
+        .filter(|r| !boxed(r))
         .map(|r| (r[0].max(line.x0), r[2].min(line.x1)))
         .collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -594,6 +607,25 @@ pub(crate) mod tests {
         let out = page_lines(&page_of(glyphs), Compiled::embedded(), MAX_FRAGMENTS_PER_PAGE);
         assert_eq!((out.lines.len(), out.dropped), (MAX_FRAGMENTS_PER_PAGE, 10));
         assert_eq!(out.lines[0].y, 100_000.0);
+    }
+
+    #[test]
+    fn a_box_round_a_line_is_not_an_underline() {
+        let mut highlighted = page_of(glyph_run("highlighted words", 72.0, 700.0, 10.0, 0));
+        highlighted.rules = vec![[70.0, 697.0, 158.0, 697.0], [70.0, 709.0, 158.0, 709.0]];
+        let lines = page_lines(&highlighted, Compiled::embedded(), MAX_FRAGMENTS_PER_PAGE).lines;
+        assert!(lines[0].underlines.is_empty(), "{:?}", lines[0].underlines);
+
+        let mut underlined = page_of(glyph_run("underlined words", 72.0, 700.0, 10.0, 0));
+        underlined.rules = vec![[72.0, 698.5, 150.0, 698.5]];
+        let lines = page_lines(&underlined, Compiled::embedded(), MAX_FRAGMENTS_PER_PAGE).lines;
+        assert_eq!(lines[0].underlines.len(), 1);
+
+        // A menu bar's edges still underline each entry drawn on it.
+        let mut on_a_bar = page_of(glyph_run("Contact us", 300.0, 700.0, 10.0, 0));
+        on_a_bar.rules = vec![[0.0, 697.0, 595.0, 697.0], [0.0, 709.0, 595.0, 709.0]];
+        let lines = page_lines(&on_a_bar, Compiled::embedded(), MAX_FRAGMENTS_PER_PAGE).lines;
+        assert_eq!(lines[0].underlines.len(), 1);
     }
 
     #[test]
