@@ -92,6 +92,10 @@ pub enum WarningCode {
     /// A tagged PDF's structure tree does not account for the text of some pages
     /// (or of any): those pages were laid out from glyph positions.
     StructureMismatch,
+    /// Layout analysis would have left out text of some pages that is not page
+    /// furniture; it was put back as plain paragraphs in drawing order, so its
+    /// headings, lists and reading order may be wrong.
+    TextDropped,
 }
 
 /// How a paged document's blocks were found.

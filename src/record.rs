@@ -13,7 +13,7 @@ use crate::figures::Figure;
 use crate::segment::Paragraph;
 
 /// Version of the record format, written into every record.
-pub const SCHEMA_VERSION: &str = "1.4.0";
+pub const SCHEMA_VERSION: &str = "1.5.0";
 
 /// Everything plansift knows about one council's plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -77,6 +77,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         let mut document = Document { pages: Some(page_count(&doc)), ..Document::default() };
         let read = read_blocks(&doc, &pages, limits, started, &mut warnings);
         let (blocks, late_pages, cut_pages) = (read.blocks, read.late_pages, read.cut_pages);
+        let restored = read.restored;
         document.structure = Some(read.structure);
         if !late_pages.is_empty() {
             warnings.push(Warning {
@@ -96,6 +97,18 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
                 )
             });
         }
+        if !restored.pages.is_empty() {
+            warnings.push(Warning {
+                pages: restored.pages,
+                ..Warning::new(
+                    WarningCode::TextDropped,
+                    format!(
+                        "layout analysis left out {} words that are not page furniture; they are kept as plain paragraphs in drawing order",
+                        restored.words
+                    ),
+                )
+            });
+        }
         document.blocks = blocks;
         document.title = info_title(&doc).or_else(|| first_heading(&document.blocks));
         document.warnings = warnings;
@@ -109,6 +122,7 @@ struct Read {
     structure: Structure,
     late_pages: Vec<u32>,
     cut_pages: Vec<u32>,
+    restored: layout::coverage::Restored,
 }
 
 /// Reads the blocks from the structure tree where the PDF is tagged and the tree
@@ -156,6 +170,7 @@ fn read_blocks(
                 structure: Structure::Tagged,
                 late_pages: tagged.late_pages,
                 cut_pages: tagged.cut_pages,
+                restored: tagged.restored,
             };
         }
         warnings.push(Warning::new(
@@ -169,6 +184,7 @@ fn read_blocks(
         structure: Structure::Layout,
         late_pages: layout.late_pages,
         cut_pages: layout.cut_pages,
+        restored: layout.restored,
     }
 }
 

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::glyphs::{Glyph, Marked, PageGlyphs};
-use super::layout::{self, blocks, hyphenation, lines, rules::Compiled};
+use super::layout::{self, blocks, coverage, hyphenation, lines, rules::Compiled};
 use super::structure::{ContentRef, Role, StructTree};
 use crate::document::{Block, BlockKind};
 
@@ -31,6 +31,8 @@ pub struct TaggedLayout {
     pub cut_pages: Vec<u32>,
     /// Pages the layout engine did not reach before the deadline.
     pub late_pages: Vec<u32>,
+    /// Text of the laid-out pages that layout would have left out, put back.
+    pub restored: layout::coverage::Restored,
 }
 
 /// A declared block with its lines, before its text is put together.
@@ -124,12 +126,34 @@ pub fn read(
         .map(|p| p.number)
         .collect();
     let extra: Vec<Block> = laid_out.blocks.into_iter().filter(|b| b.text.chars().any(char::is_alphanumeric)).collect();
+    let tree_blocks = tagged_blocks.len();
+    let mut blocks = merge_by_page(tagged_blocks, extra);
+    // The tree may place less than its pages draw (content it names but does not
+    // hold, pieces missing from a block): the same check as after layout, over
+    // every page's visible text that is not an artifact.
+    let drawn: Vec<coverage::DrawnLine> = pages
+        .iter()
+        .filter(|page| laid_out.late_pages.binary_search(&page.number).is_err())
+        .flat_map(|page| {
+            let visible = page.glyphs.iter().filter(|g| g.marked != Marked::Artifact);
+            lines::glyph_lines(page, visible, &page.rules, rules, max_fragments_per_page)
+                .lines
+                .into_iter()
+                .map(|l| coverage::DrawnLine { page: l.page, text: l.text() })
+        })
+        .collect();
+    let mut restored = coverage::restore(&drawn, &laid_out.furniture, &mut blocks, &rules.rules.coverage);
+    restored.words += laid_out.restored.words;
+    restored.pages.extend(laid_out.restored.pages);
+    restored.pages.sort_unstable();
+    restored.pages.dedup();
     TaggedLayout {
-        tree_blocks: tagged_blocks.len(),
-        blocks: merge_by_page(tagged_blocks, extra),
+        tree_blocks,
+        blocks,
         mismatched_pages,
         cut_pages: laid_out.cut_pages,
         late_pages: laid_out.late_pages,
+        restored,
     }
 }
 

@@ -14,6 +14,7 @@
 pub mod blocks;
 pub mod boilerplate;
 pub mod columns;
+pub mod coverage;
 pub mod furniture;
 pub mod hyphenation;
 pub mod lines;
@@ -40,6 +41,9 @@ pub struct Layout {
     pub cut_pages: Vec<u32>,
     /// Pages left out, wholly or partly, because the deadline passed.
     pub late_pages: Vec<u32>,
+    /// Text the layout would have left out that was not furniture, put back as
+    /// paragraphs (see [`coverage`]).
+    pub restored: coverage::Restored,
 }
 
 /// Lays out a document's pages with the embedded rules.
@@ -80,6 +84,10 @@ pub fn layout_until(
             (out.lines, page.bbox)
         })
         .collect();
+    let drawn: Vec<coverage::DrawnLine> = page_lines
+        .iter()
+        .flat_map(|(lines, _)| lines.iter().map(|l| coverage::DrawnLine { page: l.page, text: l.text() }))
+        .collect();
     let mut removed = furniture::remove(&mut page_lines, rules);
     // Ruled tables come out before the navigation-row filter, whose rows of short
     // fragments they would otherwise resemble.
@@ -111,7 +119,11 @@ pub fn layout_until(
         d.lines.iter().map(|l| FurnitureLine { page: l.page, text: l.text(), reason: FurnitureReason::Navigation })
     }));
     let drafts = blocks::join_continuations(drafts, &metrics, rules);
-    Layout { blocks: blocks::finish(&drafts, &metrics, rules), furniture: removed, cut_pages, late_pages }
+    let mut blocks = blocks::finish(&drafts, &metrics, rules);
+    let drawn_in_time: Vec<coverage::DrawnLine> =
+        drawn.into_iter().filter(|l| late_pages.binary_search(&l.page).is_err()).collect();
+    let restored = coverage::restore(&drawn_in_time, &removed, &mut blocks, &rules.rules.coverage);
+    Layout { blocks, furniture: removed, cut_pages, late_pages, restored }
 }
 
 /// The most common font size over all lines, weighted by characters.

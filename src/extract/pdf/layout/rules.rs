@@ -30,6 +30,22 @@ pub struct LayoutRules {
     pub navigation: NavigationRules,
     /// Reading tagged PDFs from their structure tree.
     pub tagged: TaggedRules,
+    /// The check that the blocks keep the words the pages draw.
+    pub coverage: CoverageRules,
+}
+
+/// See `[coverage]` in the rules file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageRules {
+    /// Share of a page's drawn words that the blocks and the page's furniture must
+    /// account for; below it, the unaccounted lines are put back.
+    pub min_kept_share: f32,
+    /// Pages drawing fewer words are not checked.
+    pub min_page_words: usize,
+    /// Most words in a line removed as navigation that still counts as accounted
+    /// for (menu entries are short; running text is not).
+    pub navigation_max_line_words: usize,
 }
 
 /// See `[navigation]` in the rules file.
