@@ -11,6 +11,7 @@
 mod cmap;
 mod content;
 mod encoding;
+mod encryption;
 mod font;
 mod font_program;
 pub mod glyphs;
@@ -44,8 +45,9 @@ pub enum PdfError {
     /// lopdf could not parse the file.
     #[error("cannot parse the file: {0}")]
     Parse(String),
-    /// The file is encrypted and does not open with an empty password.
-    #[error("encrypted and needs a password: {0}")]
+    /// The file is encrypted and does not open with an empty password: the
+    /// message names the scheme and why (password, handler, damage).
+    #[error("encrypted with {0}")]
     Encrypted(String),
     /// The file has no page that could be found.
     #[error("no pages found (the page tree is missing or broken)")]
@@ -216,7 +218,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, PdfError> {
         }
     };
     if doc.is_encrypted() {
-        doc.decrypt("").map_err(|e| PdfError::Encrypted(e.to_string()))?;
+        doc.decrypt("").map_err(|e| PdfError::Encrypted(encryption::failure(&doc, Some(&e))))?;
     }
     Ok(doc)
 }
@@ -246,7 +248,7 @@ fn interpret(
         // lopdf leaves an encrypted file it could not open with the empty password
         // without readable objects: say so rather than "no pages".
         if doc.trailer.get(b"Encrypt").is_ok() {
-            return Err(PdfError::Encrypted("the empty user password does not open it".into()));
+            return Err(PdfError::Encrypted(encryption::failure(doc, None)));
         }
         return Err(PdfError::NoPages);
     }
