@@ -31,6 +31,7 @@ struct RawRules {
     root: RootRules,
     tables: TableRules,
     lines: RawLines,
+    prune: PruneRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +96,23 @@ pub(crate) struct RootRules {
     pub climb_max_link_share: f64,
     /// Largest share of links in dense prose a parent may add (up to doubling the text).
     pub climb_dense_link_share: f64,
+    /// A furniture-named element holding a content root's share of the text is kept
+    /// only if it holds the densest prose or at least this share of the page's text.
+    pub furniture_keep_share: f64,
+}
+
+/// Thresholds for pruning link-dense blocks outside the article's body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PruneRules {
+    /// Own text from which a block element is a paragraph of prose.
+    pub prose_min_chars: usize,
+    /// Largest share of links in a paragraph of prose.
+    pub prose_max_link_share: f64,
+    /// Share of links from which a block outside the body is furniture.
+    pub outside_link_share: f64,
+    /// Shortest sentence ending in a colon that makes the list after it the text's own.
+    pub lead_in_min_chars: usize,
 }
 
 /// Thresholds for telling layout tables from data tables.
@@ -159,6 +177,8 @@ pub(crate) struct Rules {
     pub root: RootRules,
     /// Table thresholds.
     pub tables: TableRules,
+    /// Thresholds for pruning inside the content root.
+    pub prune: PruneRules,
     /// Lines needed to read `<br>`-separated lines as a list.
     pub min_marked_lines: usize,
     /// A list marker at the start of a line.
@@ -201,6 +221,7 @@ impl Rules {
             pseudo_heading_max_words_with_colon: raw.pseudo_heading.max_words_with_colon,
             root: raw.root,
             tables: raw.tables,
+            prune: raw.prune,
             min_marked_lines: raw.lines.min_marked_lines,
             marker: Regex::new(&raw.lines.marker).map_err(|e| format!("html-boilerplate.toml [lines] marker: {e}"))?,
         })
