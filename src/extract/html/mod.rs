@@ -56,7 +56,8 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
     let mut analysis = analysis::analyse(&html, rules);
     let root = root::choose_root(&html, &analysis, rules);
     prune::prune(root, &mut analysis, rules);
-    let blocks = walker::walk(root, &analysis, rules);
+    let mut blocks = walker::walk(root, &analysis, rules);
+    walker::drop_orphans(&mut blocks);
     let title = page_title(&html, root, &analysis, &blocks);
     Document { title, pages: None, structure: None, blocks, warnings }
 }
@@ -462,6 +463,31 @@ mod tests {
         let rows: Vec<&str> =
             doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow).map(|b| b.text.as_str()).collect();
         assert_eq!(rows, ["Service | Saving", "Waste | \u{a3}2m"]);
+    }
+
+    #[test]
+    fn headings_that_head_nothing_are_dropped_and_a_final_lead_in_stays() {
+        let page = format!(
+            "<body><main><h1>Plan</h1><h2>Summary</h2>{STORY}<h2>Savings</h2><h3>Waste</h3>{STORY}\
+             <h2>Empty section</h2><h2>Last section</h2>{STORY}<h3>Related articles</h3><p>You might like:</p></main></body>"
+        );
+        let doc = extract_str(&page);
+        let headings: Vec<&str> =
+            doc.blocks.iter().filter(|b| b.kind == BlockKind::Heading).map(|b| b.text.as_str()).collect();
+        assert_eq!(headings, ["Plan", "Summary", "Savings", "Waste", "Last section"]);
+        assert_eq!(texts(&doc).last().map(String::as_str), Some("You might like:"));
+    }
+
+    #[test]
+    fn copyright_read_more_and_share_lines_are_furniture() {
+        let page = format!(
+            "<body><article>{STORY}<p>Read more: <a href=/x>Budget set for next year</a></p>{STORY}\
+             <p>\u{a9} 2024 Example Newspapers Ltd</p><h4>Beitrag teilen:</h4><p>This entry was posted in News.</p></article></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        for furniture in ["Read more", "Example Newspapers", "teilen", "posted in"] {
+            assert!(!text.contains(furniture), "{furniture:?} leaked into {text}");
+        }
     }
 
     proptest::proptest! {
