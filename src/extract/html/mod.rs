@@ -490,6 +490,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_share_or_ad_word_on_the_articles_own_wrapper_keeps_the_article() {
+        let page = format!(
+            "<body><div id=Ads_TakeOver><div class='entry-content no-share'>{STORY}{STORY}</div>\
+             <div class=share-bar><a href=/f>Facebook</a> <a href=/t>Twitter</a></div></div>\
+             <div class=social><p>Follow us for more stories about the town and the people who live here.</p></div></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(text.contains("Members agreed"), "{text}");
+        assert!(!text.contains("Facebook") && !text.contains("Follow us"), "{text}");
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Any soup of tags, attributes and text extracts without panicking, and no
