@@ -353,4 +353,45 @@ mod tests {
         assert!(rules.is_box_title("Related pages"));
         assert!(rules.is_furniture_link("... view the full minutes text for item 571"));
     }
+
+    #[test]
+    fn datelines_bylines_credits_and_story_furniture_are_recognised_in_several_languages() {
+        let rules = &*RULES;
+        for furniture in [
+            "October 9, 2018 at 4:02 pm",
+            "Posted: Fri 6:45 PM, Feb 16, 2018 |",
+            "Published Monday, November 18, 2019 8:22AM EST",
+            "15:23 2019",
+            "By Andrew C. McCarthy",
+            "Image 2 of 5",
+            "(Image credit: Blue Origin)",
+            "\u{a9} 2019 Hearst Communications, Inc.",
+            "Read more: Budget set for next year",
+            "Lesen Sie auch: Die Stadt plant neu",
+            "Zurück zur Übersicht",
+            "Comments are closed.",
+            "Mit Freunden teilen",
+            "Anzeige, enthält Affiliate Links",
+            "Augusta National/Getty Images",
+        ] {
+            assert!(rules.is_furniture_text(furniture), "{furniture:?} should be furniture");
+        }
+        for text in [
+            "By 2025 we will have saved \u{a3}2m.",
+            "By working with partners we reduced costs.",
+            "12",
+            "May",
+            "May | 2024 | 12",
+            "The plan was approved on 9 October 2018 at the cabinet meeting.",
+            "Reuters reported that the council had approved the plan after a long debate in the chamber.",
+        ] {
+            assert!(!rules.is_furniture_text(text), "{text:?} is text");
+        }
+        for title in
+            ["Ähnliche Beiträge", "Mehr aus Thüringen", "Comments", "3 Comments", "Recent posts", "Lea también"]
+        {
+            assert!(rules.is_box_title(title), "{title:?} should title a box");
+        }
+        assert!(!rules.is_box_title("Comments received during the consultation"));
+    }
 }
