@@ -373,6 +373,9 @@ mod tests {
             "Mit Freunden teilen",
             "Anzeige, enthält Affiliate Links",
             "Augusta National/Getty Images",
+            "Veröffentlichung: 2. Februar 2022",
+            "(Quelle: Foto Steven Vangermain)",
+            "Abbildung 4: klassische Schwachschicht.",
         ] {
             assert!(rules.is_furniture_text(furniture), "{furniture:?} should be furniture");
         }
