@@ -502,6 +502,18 @@ mod tests {
         assert!(!text.contains("Facebook") && !text.contains("Follow us"), "{text}");
     }
 
+    #[test]
+    fn a_status_tag_in_a_table_of_the_text_stays() {
+        let page = format!(
+            "<body><main>{STORY}<table><tr><th>Project</th><th>Status</th></tr><tr><td>Shared services</td>\
+             <td><strong class='govuk-tag govuk-tag--green'>Complete</strong></td></tr></table>{STORY}</main></body>"
+        );
+        let doc = extract_str(&page);
+        let rows: Vec<&str> =
+            doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow).map(|b| b.text.as_str()).collect();
+        assert_eq!(rows, ["Project | Status", "Shared services | Complete"]);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Any soup of tags, attributes and text extracts without panicking, and no
