@@ -24,6 +24,11 @@ pub(crate) struct Facts {
     pub text_len: usize,
     /// The part of `text_len` inside links.
     pub link_len: usize,
+    /// Links (`<a>` elements) inside, furniture left out.
+    pub link_count: usize,
+    /// Text directly in this block element, not in a nested block (inline elements
+    /// such as links included): a paragraph's own words.
+    pub own_text_len: usize,
     /// Text-density score from the paragraphs directly inside.
     pub score: f64,
 }
@@ -48,6 +53,11 @@ impl Analysis {
     /// True when the element is not to be read.
     pub(crate) fn is_excluded(&self, id: NodeId) -> bool {
         self.pending.contains(&id) || self.facts.get(&id).is_some_and(|f| f.excluded)
+    }
+
+    /// Marks an element as not to be read (pruning inside the content root).
+    pub(crate) fn exclude(&mut self, id: NodeId) {
+        self.pending.insert(id);
     }
 }
 
@@ -189,6 +199,21 @@ fn is_page_level(name: &str) -> bool {
     matches!(name, "html" | "body" | "main" | "article" | "form")
 }
 
+/// True for a list that a sentence of the text introduces ("Read the plan's
+/// appendices:"): the text's own list of links, not a menu.
+fn is_introduced_list(node: ego_tree::NodeRef<'_, Node>, name: &str, analysis: &Analysis, rules: &Rules) -> bool {
+    if !matches!(name, "ul" | "ol") {
+        return false;
+    }
+    let Some(previous) = node.prev_siblings().find(|s| s.value().is_element()) else { return false };
+    let is_text_block = previous.value().as_element().is_some_and(|e| matches!(e.name(), "p" | "div"));
+    if !is_text_block || analysis.is_excluded(previous.id()) {
+        return false;
+    }
+    let text = super::walker::visible_text(previous, analysis, rules);
+    text.ends_with(':') && text.chars().count() >= rules.prune.lead_in_min_chars
+}
+
 fn is_heading_name(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
@@ -237,11 +262,26 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
             facts.text_len.saturating_sub(facts.link_len)
         })
     });
+    // The element the raw pass scores as the densest prose, and its ancestors: a
+    // furniture-named wrapper is the page's content only if it holds that prose (a
+    // sidebar of teasers can hold a third of a short article's page).
+    let densest_line: HashSet<NodeId> = raw
+        .and_then(|raw| {
+            html.tree
+                .nodes()
+                .filter(|n| n.value().is_element() && !raw.is_excluded(n.id()))
+                .filter(|n| raw.facts(n.id()).score > 0.0)
+                .max_by(|a, b| raw.facts(a.id()).score.total_cmp(&raw.facts(b.id()).score))
+        })
+        .map(|best| std::iter::once(best).chain(best.ancestors()).map(|n| n.id()).collect())
+        .unwrap_or_default();
     let holds_page_content = |id: NodeId| {
         raw.is_some_and(|raw| {
             let facts = raw.facts(id);
+            let share = facts.text_len.saturating_sub(facts.link_len) as f64 / page_non_link.max(1) as f64;
             page_non_link > 0
-                && facts.text_len.saturating_sub(facts.link_len) as f64 >= page_non_link as f64 * rules.root.min_share
+                && share >= rules.root.min_share
+                && (densest_line.contains(&id) || share >= rules.root.furniture_keep_share)
         })
     };
     let mut analysis = Analysis::default();
@@ -324,7 +364,8 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                     };
                     excluded = items >= rules.link_list_min_items
                         && open.text_len > 0
-                        && open.link_len as f64 >= open.text_len as f64 * rules.link_list_min_share;
+                        && open.link_len as f64 >= open.text_len as f64 * rules.link_list_min_share
+                        && !is_introduced_list(node, &open.name, &analysis, rules);
                 }
                 let mut box_title = false;
                 if raw.is_some() && !excluded && open.box_title_candidate && open.text_len <= 60 {
@@ -341,13 +382,19 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                     // The box is the title's parent when it is small, or a box of links
                     // that is not the page's content; otherwise only what the title
                     // introduces (the next list or block of links) goes.
-                    let parent_is_box = stack.last().is_some_and(|parent| {
-                        let facts = raw.facts(parent.id);
-                        !is_page_level(&parent.name)
-                            && (facts.text_len <= MAX_BOX_CHARS
-                                || (!holds_page_content(parent.id)
-                                    && facts.link_len as f64 >= facts.text_len as f64 * BOX_LINK_SHARE))
+                    // A box starts with its title: a title after text of its parent (a
+                    // "Comments" heading at the end of a short story) only heads what follows.
+                    let opens_parent = node.prev_siblings().all(|s| {
+                        s.value().as_text().is_none_or(|t| t.trim().is_empty()) && raw.facts(s.id()).text_len == 0
                     });
+                    let parent_is_box = opens_parent
+                        && stack.last().is_some_and(|parent| {
+                            let facts = raw.facts(parent.id);
+                            !is_page_level(&parent.name)
+                                && (facts.text_len <= MAX_BOX_CHARS
+                                    || (!holds_page_content(parent.id)
+                                        && facts.link_len as f64 >= facts.text_len as f64 * BOX_LINK_SHARE))
+                        });
                     if parent_is_box {
                         if let Some(parent) = stack.last_mut() {
                             parent.holds_box_title = true;
@@ -383,7 +430,14 @@ fn analyse_pass(html: &Html, rules: &Rules, css: &HiddenByCss, raw: Option<&Anal
                 }
                 analysis.facts.insert(
                     open.id,
-                    Facts { excluded: false, text_len: open.text_len, link_len: open.link_len, score },
+                    Facts {
+                        excluded: false,
+                        text_len: open.text_len,
+                        link_len: open.link_len,
+                        link_count: open.link_count + usize::from(open.link),
+                        own_text_len: open.own_text_len,
+                        score,
+                    },
                 );
                 if let Some(parent) = stack.last_mut() {
                     parent.text_len += open.text_len;

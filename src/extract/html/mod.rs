@@ -3,11 +3,13 @@
 //! The steps, one module each: `nesting` flattens hostile nesting before parsing;
 //! `analysis` marks hidden content and furniture (rules in
 //! `rules/html-boilerplate.toml`, see `rules`) and measures text; `root` picks
-//! the element holding the main content; `walker` turns it into headings,
+//! the element holding the main content; `prune` drops the link-dense blocks it
+//! holds before or after the article's body; `walker` turns it into headings,
 //! paragraphs, list items and table rows.
 
 mod analysis;
 mod nesting;
+mod prune;
 mod root;
 mod rules;
 
@@ -51,9 +53,11 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>, limits: &Limits) -> Doc
         ));
     }
     let html = Html::parse_document(&bounded.page);
-    let analysis = analysis::analyse(&html, rules);
+    let mut analysis = analysis::analyse(&html, rules);
     let root = root::choose_root(&html, &analysis, rules);
-    let blocks = walker::walk(root, &analysis, rules);
+    prune::prune(root, &mut analysis, rules);
+    let mut blocks = walker::walk(root, &analysis, rules);
+    walker::drop_orphans(&mut blocks);
     let title = page_title(&html, root, &analysis, &blocks);
     Document { title, pages: None, structure: None, blocks, warnings }
 }
@@ -386,6 +390,128 @@ mod tests {
         let doc = extract(page, Some("text/html"), &Limits::default());
         assert_eq!(texts(&doc), ["The caf\u{e9} budget is \u{a3}5m \u{2013} a \u{201c}fair\u{201d} share."]);
         assert!(doc.warnings.iter().any(|w| w.code == WarningCode::EncodingGuessed), "{:?}", doc.warnings);
+    }
+
+    const STORY: &str = "<p>The council approved its productivity plan on Tuesday after a long debate about \
+        shared services, agency staff and the cost of temporary accommodation.</p>\
+        <p>Members agreed that the savings would be reported to the cabinet every quarter from next April.</p>";
+
+    #[test]
+    fn datelines_bylines_and_picture_captions_outside_the_text_are_dropped() {
+        let page = format!(
+            "<body><article><h1>Plan approved</h1><div>October 9, 2018 at 4:02 pm</div><p>By Jane Q. Smith</p>\
+             <div>Posted: Fri 6:45 PM, Feb 16, 2018 |</div><figure><img src=a.jpg><figcaption>The town hall \
+             on a sunny day.</figcaption></figure><p>Image 1 of 5</p>{STORY}<p>By 2025 we will have saved \u{a3}2m.</p>\
+             </article></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        for furniture in ["October 9", "Jane", "Posted", "town hall", "Image 1"] {
+            assert!(!text.contains(furniture), "{furniture:?} leaked into {text}");
+        }
+        assert!(text.contains("By 2025 we will have saved"), "{text}");
+    }
+
+    #[test]
+    fn a_comments_heading_at_the_end_of_a_short_story_drops_only_what_it_heads() {
+        let page = format!(
+            "<body><div id=content><h1>Plan approved</h1><div class=entry>{STORY}<h3>Comments</h3>\
+             <div><a href=/c1>Anna on Plan approved</a> <a href=/c2>Bob on Budget</a></div></div></div></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(text.contains("Members agreed"), "{text}");
+        assert!(!text.contains("Comments") && !text.contains("Anna"), "{text}");
+    }
+
+    #[test]
+    fn the_texts_own_list_of_links_after_a_lead_in_is_kept() {
+        let page = format!(
+            "<body><main>{STORY}<p>The plan has three appendices:</p><ul><li><a href=/a>Appendix A: savings</a></li>\
+             <li><a href=/b>Appendix B: workforce</a></li><li><a href=/c>Appendix C: data</a></li></ul>{STORY}</main></body>"
+        );
+        let doc = extract_str(&page);
+        let items: Vec<&str> =
+            doc.blocks.iter().filter(|b| b.kind == BlockKind::ListItem).map(|b| b.text.as_str()).collect();
+        assert_eq!(items, ["Appendix A: savings", "Appendix B: workforce", "Appendix C: data"]);
+    }
+
+    #[test]
+    fn a_sidebar_of_teasers_beside_a_short_story_is_dropped() {
+        let teaser = "<div class=teaser-item><p>Another story from the same site, with a summary long enough \
+            to read like a paragraph of text.</p></div>";
+        let page = format!(
+            "<body><div class=layout><div class=story>{STORY}</div><div class=sidebar>{}</div></div></body>",
+            teaser.repeat(2)
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(text.contains("Members agreed"), "{text}");
+        assert!(!text.contains("Another story"), "{text}");
+    }
+
+    #[test]
+    fn widgets_after_the_article_are_dropped_and_its_table_kept_as_rows() {
+        let page = format!(
+            "<body><div class=main-column><h1>Plan approved</h1>{STORY}<table><tr><th>Service</th><th>Saving</th></tr>\
+             <tr><td>Waste</td><td>\u{a3}2m</td></tr></table>{STORY}</div>\
+             <div class='widget recent-posts'><h2>Recent</h2><ul><li><a href=/a>Bridge opens</a> 19 Nov</li>\
+             <li><a href=/b>Library hours</a> 18 Nov</li></ul></div>\
+             <div><div><a href=/t1>budget</a>, <a href=/t2>council</a>, <a href=/t3>plan</a></div></div></body>"
+        );
+        let doc = extract_str(&page);
+        let text = all_text(&doc);
+        assert!(!text.contains("Bridge opens") && !text.contains("Recent"), "{text}");
+        assert!(!text.contains("budget, council"), "{text}");
+        let rows: Vec<&str> =
+            doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow).map(|b| b.text.as_str()).collect();
+        assert_eq!(rows, ["Service | Saving", "Waste | \u{a3}2m"]);
+    }
+
+    #[test]
+    fn headings_that_head_nothing_are_dropped_and_a_final_lead_in_stays() {
+        let page = format!(
+            "<body><main><h1>Plan</h1><h2>Summary</h2>{STORY}<h2>Savings</h2><h3>Waste</h3>{STORY}\
+             <h2>Empty section</h2><h2>Last section</h2>{STORY}<h3>Related articles</h3><p>You might like:</p></main></body>"
+        );
+        let doc = extract_str(&page);
+        let headings: Vec<&str> =
+            doc.blocks.iter().filter(|b| b.kind == BlockKind::Heading).map(|b| b.text.as_str()).collect();
+        assert_eq!(headings, ["Plan", "Summary", "Savings", "Waste", "Last section"]);
+        assert_eq!(texts(&doc).last().map(String::as_str), Some("You might like:"));
+    }
+
+    #[test]
+    fn copyright_read_more_and_share_lines_are_furniture() {
+        let page = format!(
+            "<body><article>{STORY}<p>Read more: <a href=/x>Budget set for next year</a></p>{STORY}\
+             <p>\u{a9} 2024 Example Newspapers Ltd</p><h4>Beitrag teilen:</h4><p>This entry was posted in News.</p></article></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        for furniture in ["Read more", "Example Newspapers", "teilen", "posted in"] {
+            assert!(!text.contains(furniture), "{furniture:?} leaked into {text}");
+        }
+    }
+
+    #[test]
+    fn a_share_or_ad_word_on_the_articles_own_wrapper_keeps_the_article() {
+        let page = format!(
+            "<body><div id=Ads_TakeOver><div class='entry-content no-share'>{STORY}{STORY}</div>\
+             <div class=share-bar><a href=/f>Facebook</a> <a href=/t>Twitter</a></div></div>\
+             <div class=social><p>Follow us for more stories about the town and the people who live here.</p></div></body>"
+        );
+        let text = all_text(&extract_str(&page));
+        assert!(text.contains("Members agreed"), "{text}");
+        assert!(!text.contains("Facebook") && !text.contains("Follow us"), "{text}");
+    }
+
+    #[test]
+    fn a_status_tag_in_a_table_of_the_text_stays() {
+        let page = format!(
+            "<body><main>{STORY}<table><tr><th>Project</th><th>Status</th></tr><tr><td>Shared services</td>\
+             <td><strong class='govuk-tag govuk-tag--green'>Complete</strong></td></tr></table>{STORY}</main></body>"
+        );
+        let doc = extract_str(&page);
+        let rows: Vec<&str> =
+            doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow).map(|b| b.text.as_str()).collect();
+        assert_eq!(rows, ["Project | Status", "Shared services | Complete"]);
     }
 
     proptest::proptest! {

@@ -1,7 +1,8 @@
 //! Choosing the element that holds a page's main content.
 //!
 //! Semantic markup wins when it is there and holds a fair share of the page's text:
-//! `<main>` or `role="main"`, then `<article>`, then a container whose class or id
+//! `<main>` or `role="main"` (narrowed to the `<article>` in it that holds the densest
+//! prose and the page's `<h1>`), then `<article>`, then a container whose class or id
 //! says "content". Pages without any of these (div soup, layout tables) fall back to
 //! text-density scoring: the element with the most paragraph text directly inside,
 //! widened to its parent while the parent adds little text and that text is not
@@ -41,7 +42,7 @@ pub(crate) fn choose_root<'a>(html: &'a Html, analysis: &Analysis, rules: &Rules
     if let Some(main) =
         largest(&|e| e.name() == "main" || e.attr("role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
     {
-        return main;
+        return article_within(main, analysis, &readable).unwrap_or(main);
     }
     if let Some(article) = largest(&|e| e.name() == "article") {
         return article;
@@ -65,6 +66,40 @@ pub(crate) fn choose_root<'a>(html: &'a Html, analysis: &Analysis, rules: &Rules
         }
     }
     by_text_density(&elements, analysis, rules).unwrap_or(body)
+}
+
+/// The `<article>` inside `main` that holds the page's densest prose and every
+/// visible `<h1>` of `main`: the story itself, without the teaser lists and
+/// "most popular" boxes that share `<main>` with it.
+fn article_within<'a>(
+    main: NodeRef<'a, Node>,
+    analysis: &Analysis,
+    readable: &dyn Fn(&NodeRef<'a, Node>) -> bool,
+) -> Option<NodeRef<'a, Node>> {
+    let is_read = |n: &NodeRef<'a, Node>| {
+        !n.ancestors().take_while(|a| a.id() != main.id()).any(|a| analysis.is_excluded(a.id()))
+            && !analysis.is_excluded(n.id())
+    };
+    let densest = main
+        .descendants()
+        .filter(|n| n.value().is_element() && is_read(n))
+        .filter(|n| analysis.facts(n.id()).score > 0.0)
+        .max_by(|a, b| analysis.facts(a.id()).score.total_cmp(&analysis.facts(b.id()).score))?;
+    let article = densest
+        .ancestors()
+        .take_while(|a| a.id() != main.id())
+        .filter(|a| a.value().as_element().is_some_and(|e| e.name() == "article"))
+        .last()
+        .or_else(|| densest.value().as_element().is_some_and(|e| e.name() == "article").then_some(densest))?;
+    if !readable(&article) {
+        return None;
+    }
+    let h1_outside = main.descendants().any(|n| {
+        n.value().as_element().is_some_and(|e| e.name() == "h1")
+            && is_read(&n)
+            && !n.ancestors().any(|a| a.id() == article.id())
+    });
+    (!h1_outside).then_some(article)
 }
 
 fn by_text_density<'a>(
@@ -120,6 +155,25 @@ mod tests {
         let page = "<body><div id=side><p>Lots of sidebar words here, many of them.</p></div>\
                     <main id=m><p>The plan sets out our ambitions for the next four years.</p></main></body>";
         assert_eq!(root_id_of(page).as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn the_story_article_inside_main_is_preferred_to_main_with_its_teasers() {
+        let para = "<p>The council agreed its plan after a long debate about shared services and staff.</p>";
+        let teaser = "<article class=teaser><h4><a href=/x>Another story</a></h4>\
+                      <p>A summary of another story, long enough to read as a paragraph here.</p></article>";
+        let page = format!(
+            "<body><main id=m><article id=story><h1>Plan agreed</h1>{}</article><div class=list>{}</div></main></body>",
+            para.repeat(4),
+            teaser.repeat(3)
+        );
+        assert_eq!(root_id_of(&page).as_deref(), Some("story"));
+        // With the page's <h1> outside the article, <main> stays the root.
+        let page = format!(
+            "<body><main id=m><h1>Plan agreed</h1><article id=story>{}</article></main></body>",
+            para.repeat(4)
+        );
+        assert_eq!(root_id_of(&page).as_deref(), Some("m"));
     }
 
     #[test]

@@ -31,6 +31,7 @@ struct RawRules {
     root: RootRules,
     tables: TableRules,
     lines: RawLines,
+    prune: PruneRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +96,23 @@ pub(crate) struct RootRules {
     pub climb_max_link_share: f64,
     /// Largest share of links in dense prose a parent may add (up to doubling the text).
     pub climb_dense_link_share: f64,
+    /// A furniture-named element holding a content root's share of the text is kept
+    /// only if it holds the densest prose or at least this share of the page's text.
+    pub furniture_keep_share: f64,
+}
+
+/// Thresholds for pruning link-dense blocks outside the article's body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PruneRules {
+    /// Own text from which a block element is a paragraph of prose.
+    pub prose_min_chars: usize,
+    /// Largest share of links in a paragraph of prose.
+    pub prose_max_link_share: f64,
+    /// Share of links from which a block outside the body is furniture.
+    pub outside_link_share: f64,
+    /// Shortest sentence ending in a colon that makes the list after it the text's own.
+    pub lead_in_min_chars: usize,
 }
 
 /// Thresholds for telling layout tables from data tables.
@@ -159,6 +177,8 @@ pub(crate) struct Rules {
     pub root: RootRules,
     /// Table thresholds.
     pub tables: TableRules,
+    /// Thresholds for pruning inside the content root.
+    pub prune: PruneRules,
     /// Lines needed to read `<br>`-separated lines as a list.
     pub min_marked_lines: usize,
     /// A list marker at the start of a line.
@@ -201,6 +221,7 @@ impl Rules {
             pseudo_heading_max_words_with_colon: raw.pseudo_heading.max_words_with_colon,
             root: raw.root,
             tables: raw.tables,
+            prune: raw.prune,
             min_marked_lines: raw.lines.min_marked_lines,
             marker: Regex::new(&raw.lines.marker).map_err(|e| format!("html-boilerplate.toml [lines] marker: {e}"))?,
         })
@@ -331,5 +352,49 @@ mod tests {
         assert!(!rules.is_furniture_text("Published: our plan sets out how we will reduce waste across every service."));
         assert!(rules.is_box_title("Related pages"));
         assert!(rules.is_furniture_link("... view the full minutes text for item 571"));
+    }
+
+    #[test]
+    fn datelines_bylines_credits_and_story_furniture_are_recognised_in_several_languages() {
+        let rules = &*RULES;
+        for furniture in [
+            "October 9, 2018 at 4:02 pm",
+            "Posted: Fri 6:45 PM, Feb 16, 2018 |",
+            "Published Monday, November 18, 2019 8:22AM EST",
+            "15:23 2019",
+            "By Andrew C. McCarthy",
+            "Image 2 of 5",
+            "(Image credit: Blue Origin)",
+            "\u{a9} 2019 Hearst Communications, Inc.",
+            "Read more: Budget set for next year",
+            "Lesen Sie auch: Die Stadt plant neu",
+            "Zurück zur Übersicht",
+            "Comments are closed.",
+            "Mit Freunden teilen",
+            "Anzeige, enthält Affiliate Links",
+            "Augusta National/Getty Images",
+            "Veröffentlichung: 2. Februar 2022",
+            "(Quelle: Foto Steven Vangermain)",
+            "Abbildung 4: klassische Schwachschicht.",
+        ] {
+            assert!(rules.is_furniture_text(furniture), "{furniture:?} should be furniture");
+        }
+        for text in [
+            "By 2025 we will have saved \u{a3}2m.",
+            "By working with partners we reduced costs.",
+            "12",
+            "May",
+            "May | 2024 | 12",
+            "The plan was approved on 9 October 2018 at the cabinet meeting.",
+            "Reuters reported that the council had approved the plan after a long debate in the chamber.",
+        ] {
+            assert!(!rules.is_furniture_text(text), "{text:?} is text");
+        }
+        for title in
+            ["Ähnliche Beiträge", "Mehr aus Thüringen", "Comments", "3 Comments", "Recent posts", "Lea también"]
+        {
+            assert!(rules.is_box_title(title), "{title:?} should title a box");
+        }
+        assert!(!rules.is_box_title("Comments received during the consultation"));
     }
 }

@@ -134,6 +134,24 @@ pub(crate) fn walk(root: NodeRef<'_, Node>, analysis: &Analysis, rules: &Rules) 
     walker.blocks
 }
 
+/// Drops headings that head nothing: followed by a heading of the same or a higher
+/// rank, or by nothing ("Related articles" whose box was furniture). A lead-in
+/// sentence left at the end stays: a truncated document ends that way too.
+pub(crate) fn drop_orphans(blocks: &mut Vec<Block>) {
+    let mut kept: Vec<Block> = Vec::with_capacity(blocks.len());
+    for block in std::mem::take(blocks).into_iter().rev() {
+        let heads_nothing = block.kind == BlockKind::Heading
+            && kept.last().is_none_or(|next| {
+                next.kind == BlockKind::Heading && next.level.unwrap_or(6) <= block.level.unwrap_or(6)
+            });
+        if !heads_nothing {
+            kept.push(block);
+        }
+    }
+    kept.reverse();
+    *blocks = kept;
+}
+
 fn heading_level(name: &str) -> Option<u8> {
     match name {
         "h1" => Some(1),
