@@ -184,6 +184,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
         let mut state = GraphicsState::new(IDENTITY);
         self.run(content, resources, &mut state);
         self.page.has_images = self.largest_image_share >= IMAGE_AREA_SHARE;
+        self.page.turn_upright();
         (self.page, self.report)
     }
 
@@ -408,6 +409,17 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
             if let Some(text) = text.filter(|t| t.chars().any(|c| !c.is_control())) {
                 if self.page.glyphs.len() < MAX_GLYPHS_PER_PAGE {
                     let x_scale = render[0].hypot(render[1]);
+                    let turn = if render[0].abs() >= render[1].abs() {
+                        if render[0] >= 0.0 {
+                            0
+                        } else {
+                            2
+                        }
+                    } else if render[1] > 0.0 {
+                        1
+                    } else {
+                        3
+                    };
                     self.page.glyphs.push(Glyph {
                         text,
                         x: render[4],
@@ -417,6 +429,7 @@ impl<'a, 'c> PageInterpreter<'a, 'c> {
                         font: font_index,
                         invisible,
                         marked: self.current_mark,
+                        turn,
                     });
                 } else {
                     self.limit(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs on one page"));

@@ -690,6 +690,17 @@ mod tests {
         assert!(document.warnings.is_empty(), "kept by layout, not put back: {:?}", document.warnings);
     }
 
+    /// a2ps and landscape listings print their text turned a quarter on a
+    /// portrait page; it once came out a letter per line.
+    #[test]
+    fn text_drawn_turned_reads_in_lines() {
+        let content = b"BT /F1 10 Tf 0 1 -1 0 100 100 Tm (Beautiful is better than ugly.) Tj \
+                        0 1 -1 0 114 100 Tm (Explicit is better than implicit.) Tj ET";
+        let document = extract(&pdf(content), &Limits::default()).expect("reads");
+        let text: Vec<&str> = document.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(text.join(" "), "Beautiful is better than ugly. Explicit is better than implicit.", "{text:?}");
+    }
+
     #[test]
     fn form_xobjects_draw_with_their_matrix_and_a_self_reference_stops() {
         let bytes = pdf_with(b"q 1 0 0 1 100 0 cm /X1 Do Q", |doc, resources| {

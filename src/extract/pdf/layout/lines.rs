@@ -578,6 +578,7 @@ pub(crate) mod tests {
                 font,
                 invisible: false,
                 marked: Marked::Unmarked,
+                turn: 0,
             });
             cx += width;
         }
@@ -684,6 +685,7 @@ pub(crate) mod tests {
                 font: 0,
                 invisible: false,
                 marked: Marked::Unmarked,
+                turn: 0,
             },
             Glyph {
                 text: "\u{fb03}".into(),
@@ -694,6 +696,7 @@ pub(crate) mod tests {
                 font: 0,
                 invisible: false,
                 marked: Marked::Unmarked,
+                turn: 0,
             },
             Glyph {
                 text: "cient".into(),
@@ -704,6 +707,7 @@ pub(crate) mod tests {
                 font: 0,
                 invisible: false,
                 marked: Marked::Unmarked,
+                turn: 0,
             },
         ];
         assert_eq!(texts(&page_of(glyphs)), ["efficient"]);
