@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Pages per second of `plansift extract` and `pdftotext` over the same PDFs.
+"""Pages per second of `plansift extract`, `pdftotext` and MuPDF's `mutool draw -F txt`
+over the same PDFs, side by side in one run.
 
 usage: python3 benches/pdf_speed.py [PLANSIFT_BINARY] [--repeat N]
        (PLANSIFT_SHARED overrides the ../shared location)
 
-Runs both tools as processes, one file at a time, over the sample PDFs and the
+Runs each tool as a process, one file at a time, over the sample PDFs and the
 real-world PDFs of the shared folder, best of N runs per file (default 3), and
-reports total pages, total seconds, pages per second and the ratio. Pages are
-counted by pdfinfo; files either tool fails on are left out of both totals.
+reports total pages, total seconds, pages per second and plansift's time as a
+multiple of each other tool's. Pages are counted by pdfinfo; files any tool fails
+on are left out of every total. mutool (Debian package mupdf-tools) is skipped,
+saying so, where it is not installed.
 """
+import shutil
 import os
 import subprocess
 import sys
@@ -49,21 +53,30 @@ def main():
     if not files:
         print(f"skipped: no PDFs under {SHARED}")
         return
-    total_pages, ours, theirs, used = 0, 0.0, 0.0, 0
+    tools = {
+        "plansift extract": lambda path: [BINARY, "extract", path],
+        "pdftotext": lambda path: ["pdftotext", "-q", path, "/dev/null"],
+    }
+    if shutil.which("mutool"):
+        tools["mutool draw -F txt"] = lambda path: ["mutool", "draw", "-q", "-F", "txt", "-o", "/dev/null", path]
+    else:
+        print("mutool not installed (apt-get install mupdf-tools): MuPDF left out")
+    total_pages, used = 0, 0
+    totals = {name: 0.0 for name in tools}
     for path in files:
         n = pages(path)
-        a = best_time([BINARY, "extract", path])
-        b = best_time(["pdftotext", "-q", path, "/dev/null"])
-        if n is None or a is None or b is None:
+        times = {name: best_time(command(path)) for name, command in tools.items()}
+        if n is None or any(t is None for t in times.values()):
             continue
         total_pages += n
-        ours += a
-        theirs += b
+        for name, t in times.items():
+            totals[name] += t
         used += 1
     print(f"{used} of {len(files)} files, {total_pages} pages (best of {REPEAT} per file)")
-    print(f"plansift extract: {ours:7.2f} s  {total_pages / ours:8.1f} pages/s")
-    print(f"pdftotext:        {theirs:7.2f} s  {total_pages / theirs:8.1f} pages/s")
-    print(f"ratio (plansift pages/s / pdftotext pages/s): {theirs / ours:.2f}")
+    ours = totals["plansift extract"]
+    for name, seconds in totals.items():
+        ratio = "" if name == "plansift extract" else f"  plansift takes {ours / seconds:.2f}x its time"
+        print(f"{name + ':':20} {seconds:7.2f} s  {total_pages / seconds:8.1f} pages/s{ratio}")
 
 
 if __name__ == "__main__":
